@@ -1,0 +1,2 @@
+/** Public API of @diffusion-studio/ui. */
+export { PixelImage, type PixelImageProps } from "./pixel-image.js";
