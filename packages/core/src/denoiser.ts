@@ -48,5 +48,14 @@ export interface DenoiserInfo {
  */
 export interface Denoiser {
   readonly info: DenoiserInfo;
-  predict(input: DenoiserInput, signal?: AbortSignal): Promise<DenoiserOutput>;
+  predict(input: DenoiserInput, signal?: CancelSignal): Promise<DenoiserOutput>;
+}
+
+/**
+ * The part of the standard `AbortSignal` the samplers read. Declared here so that core needs neither DOM nor Node
+ * typings; pass a real `AbortSignal`.
+ */
+export interface CancelSignal {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
 }
