@@ -1,4 +1,28 @@
 /** Public API of @diffusion-studio/trainer: MNIST data, experiment configs, runs and their artifacts. */
+
+export { experimentNames, experiments } from "./config/experiments.js";
+export {
+  ConfigError,
+  type ConfigOverrides,
+  type ConfigProblem,
+  lrAtEpoch,
+  lrGamma,
+  parseAssignments,
+  parseOverrideValue,
+  resolveConfig,
+  validateConfig,
+} from "./config/resolve.js";
+export {
+  type ClassifierConfig,
+  type DdpmConfig,
+  type DdpmSchedule,
+  type DenoiserConfig,
+  type ExperimentConfig,
+  experimentConfigSchema,
+  type FlowConfig,
+  type LrSchedule,
+  type Objective,
+} from "./config/schema.js";
 export { type Batch, type BatchOptions, batchesPerEpoch, epochBatches, epochOrder } from "./data/batches.js";
 export {
   IDX_IMAGES_MAGIC,
