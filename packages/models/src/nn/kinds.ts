@@ -1,0 +1,94 @@
+/** The model kinds this package trains and runs, and the card that travels with an exported model. */
+import type { PredictionKind } from "@diffusion-studio/core";
+import type { SymTensor } from "../graph/builder.js";
+import { classifier, type Conditioning, unet } from "./architectures.js";
+import type { NetContext } from "./context.js";
+
+export type ModelKind = "denoiser" | "flow-time" | "flow-class" | "ddpm-time" | "ddpm-class" | "classifier";
+
+export const MODEL_KINDS: readonly ModelKind[] = [
+  "denoiser",
+  "flow-time",
+  "flow-class",
+  "ddpm-time",
+  "ddpm-class",
+  "classifier",
+];
+
+export const IMAGE_SHAPE = [1, 28, 28] as const;
+export const NUM_CLASSES = 10;
+/** The fa24 DDPM variant's number of training timesteps (spec §4.4). */
+export const DDPM_TRAIN_TIMESTEPS = 300;
+
+/** Facts about a model that runtimes and UIs need; stored in the exported ONNX's metadata. */
+export interface ModelCard {
+  readonly format: "diffusion-studio.model/1";
+  readonly kind: ModelKind;
+  readonly D: number;
+  /** What the output means; `logits` for the classifier. */
+  readonly prediction: PredictionKind | "logits";
+  /** Continuous flow time in [0, 1], or discrete DDPM timesteps (the graph is fed t / numTrainTimesteps). */
+  readonly time: "none" | "continuous" | "discrete";
+  readonly numTrainTimesteps?: number;
+  readonly classConditioned: boolean;
+  readonly inputs: readonly ("x" | "t" | "c")[];
+  /** Output shape without the batch dimension. */
+  readonly outputShape: readonly number[];
+  /** Free-form provenance (training run, epochs, …). */
+  readonly extra?: Readonly<Record<string, string | number>>;
+}
+
+function conditioningOf(kind: ModelKind): Conditioning {
+  switch (kind) {
+    case "denoiser":
+    case "classifier":
+      return "none";
+    case "flow-time":
+      return "time-multiplicative";
+    case "ddpm-time":
+      return "time-additive";
+    case "flow-class":
+    case "ddpm-class":
+      return "class";
+  }
+}
+
+export function assertModelKind(kind: string): asserts kind is ModelKind {
+  if (!(MODEL_KINDS as readonly string[]).includes(kind)) {
+    throw new Error(`\`kind\` must be one of ${MODEL_KINDS.join(", ")}; got "${kind}"`);
+  }
+}
+
+export function assertWidth(D: number): void {
+  if (!Number.isInteger(D) || D < 1 || D > 1024) throw new Error(`\`D\` must be an integer in [1, 1024]; got ${D}`);
+}
+
+export function modelCard(kind: ModelKind, D: number, extra?: Record<string, string | number>): ModelCard {
+  assertModelKind(kind);
+  assertWidth(D);
+  const cond = conditioningOf(kind);
+  const discrete = kind.startsWith("ddpm");
+  return {
+    format: "diffusion-studio.model/1",
+    kind,
+    D,
+    prediction:
+      kind === "classifier" ? "logits" : kind === "denoiser" ? "sample" : discrete ? "epsilon" : "velocity",
+    time: cond === "none" ? "none" : discrete ? "discrete" : "continuous",
+    ...(discrete ? { numTrainTimesteps: DDPM_TRAIN_TIMESTEPS } : {}),
+    classConditioned: cond === "class",
+    inputs: cond === "none" ? ["x"] : cond === "class" ? ["x", "t", "c"] : ["x", "t"],
+    outputShape: kind === "classifier" ? [NUM_CLASSES] : [...IMAGE_SHAPE],
+    ...(extra ? { extra } : {}),
+  };
+}
+
+/** Declares the graph inputs of `kind` for `batch` items and returns the network's output. */
+export function buildNetwork(ctx: NetContext, kind: ModelKind, D: number, batch: number): SymTensor {
+  const x = ctx.b.input("x", [batch, ...IMAGE_SHAPE]);
+  if (kind === "classifier") return classifier(ctx, D, x);
+  const cond = conditioningOf(kind);
+  const t = cond === "none" ? undefined : ctx.b.input("t", [batch, 1]);
+  const c = cond === "class" ? ctx.b.input("c", [batch, NUM_CLASSES]) : undefined;
+  return unet(ctx, D, cond, { x, ...(t ? { t } : {}), ...(c ? { c } : {}) });
+}
