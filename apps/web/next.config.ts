@@ -3,6 +3,20 @@ import type { NextConfig } from "next";
 const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // Native or WASM packages load their own files at run time; Node resolves them instead of the bundler.
+  serverExternalPackages: ["@electric-sql/pglite", "pg", "sharp", "onnxruntime-node"],
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "x-content-type-options", value: "nosniff" },
+          { key: "x-frame-options", value: "DENY" },
+          { key: "referrer-policy", value: "same-origin" },
+        ],
+      },
+    ];
+  },
 };
 
 export default config;

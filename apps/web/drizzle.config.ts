@@ -1,0 +1,8 @@
+import { defineConfig } from "drizzle-kit";
+
+/** `pnpm db:generate` writes SQL migrations to ./drizzle; the app applies them at start-up. */
+export default defineConfig({
+  dialect: "postgresql",
+  schema: "./src/server/db/schema.ts",
+  out: "./drizzle",
+});

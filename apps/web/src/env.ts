@@ -1,0 +1,46 @@
+import path from "node:path";
+import { z } from "zod";
+
+/** Host names that only this machine can reach; anything else counts as exposed. */
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
+
+const schema = z.object({
+  HOST: z.string().default("127.0.0.1"),
+  /** Where the database (PGlite), uploads and artifacts live. Relative paths are resolved from the app directory. */
+  DATA_DIR: z.string().default(".data"),
+  /** Use a real PostgreSQL instead of the embedded PGlite. */
+  DATABASE_URL: z.string().url().optional(),
+  /** Shared secret for mutating calls; required whenever HOST is not a loopback address. */
+  TEAM_TOKEN: z.string().min(16, "TEAM_TOKEN must be at least 16 characters").optional(),
+  UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(8 * 1024 * 1024),
+  /** Worker processes that run inference; each loads its own ONNX Runtime sessions. */
+  WORKERS: z.coerce.number().int().min(1).max(16).default(1),
+  /** Jobs that may wait for a worker before new ones are answered with "busy". */
+  QUEUE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(32),
+  /** The compiled worker entry (built by `tsc -p tsconfig.worker.json`). */
+  WORKER_SCRIPT: z.string().default("dist/worker/main.js"),
+});
+
+export type Env = z.infer<typeof schema> & { dataDir: string; exposed: boolean; workerScript: string };
+
+/** Validates the environment once. The only module that reads `process.env` (the trainer child gets a copy). */
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid environment: ${detail}`);
+  }
+  const env = parsed.data;
+  return {
+    ...env,
+    // Resolved at run time from where the server starts; not something the bundler should trace.
+    dataDir: path.resolve(/*turbopackIgnore: true*/ process.cwd(), env.DATA_DIR),
+    workerScript: path.resolve(/*turbopackIgnore: true*/ process.cwd(), env.WORKER_SCRIPT),
+    exposed: !LOOPBACK.has(env.HOST),
+  };
+}

@@ -1,0 +1,55 @@
+import type { TRPCRouterRecord } from "@trpc/server";
+import { tracked } from "@trpc/server";
+import { z } from "zod";
+import { PROCEDURES, recipe } from "@/shared/recipes";
+import { publicProcedure, teamProcedure } from "../trpc";
+
+const id = z.object({ id: z.uuid("id: not a generation id") });
+
+export const generationsRouter = {
+  /** Validates and enqueues a recipe; the page then subscribes to `events`. */
+  create: teamProcedure.input(recipe).mutation(async ({ ctx, input }) => ({
+    id: await ctx.services.generations.create(input),
+  })),
+
+  /** Runs a stored recipe again (same seed, same bytes). */
+  rerun: teamProcedure.input(id).mutation(async ({ ctx, input }) => ({
+    id: await ctx.services.generations.rerun(input.id),
+  })),
+
+  cancel: teamProcedure.input(id).mutation(({ ctx, input }) => ({
+    cancelled: ctx.services.generations.cancel(input.id),
+  })),
+
+  delete: teamProcedure.input(id).mutation(async ({ ctx, input }) => {
+    await ctx.services.generations.delete(input.id);
+    return { deleted: true };
+  }),
+
+  get: publicProcedure.input(id).query(({ ctx, input }) => ctx.services.generations.get(input.id)),
+
+  list: publicProcedure
+    .input(
+      z.object({
+        procedures: z.array(z.enum(PROCEDURES)).min(1).optional(),
+        limit: z.number().int().min(1).max(100).default(30),
+        before: z.iso.datetime().optional(),
+      }),
+    )
+    .query(({ ctx, input }) => ctx.services.generations.list(input)),
+
+  /**
+   * Live progress over SSE. Each event carries a tracked id, so a reconnecting page resumes where it left off
+   * instead of replaying everything.
+   */
+  events: publicProcedure.input(id.extend({ lastEventId: z.string().nullish() })).subscription(async function* ({
+    ctx,
+    input,
+    signal,
+  }) {
+    const afterSeq = input.lastEventId ? Number(input.lastEventId.split(":")[1]) : undefined;
+    for await (const { seq, event } of ctx.services.generations.events(input.id, { afterSeq, signal })) {
+      yield tracked(`${input.id}:${seq}`, event);
+    }
+  }),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,15 @@
+import type { TRPCRouterRecord } from "@trpc/server";
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { publicProcedure } from "../trpc";
+
+export const modelsRouter = {
+  /** Every model the galleries can use, with what each supports. Empty until models are embedded or promoted. */
+  list: publicProcedure.query(async ({ ctx }) => (await ctx.services.models.list()).map((m) => m.info)),
+
+  get: publicProcedure.input(z.object({ id: z.string().min(1).max(100) })).query(async ({ ctx, input }) => {
+    const model = await ctx.services.models.get(input.id);
+    if (!model) throw new TRPCError({ code: "NOT_FOUND", message: `modelId: unknown model '${input.id}'` });
+    return model.info;
+  }),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,53 @@
+import "server-only";
+import { type Env, loadEnv } from "@/env";
+import { type DataDir, prepareDataDir } from "./data-dir";
+import { type OpenedDatabase, openDatabase } from "./db/client";
+import { Generations } from "./generations";
+import { LocalJobQueue } from "./jobs/local-queue";
+import type { JobQueue } from "./jobs/queue";
+import { promotedModelsSource } from "./models/promoted";
+import { combineRegistries, type ModelRegistry } from "./models/registry";
+
+/** Everything the API needs, created once per server process. */
+export interface Services {
+  readonly env: Env;
+  readonly dataDir: DataDir;
+  readonly database: OpenedDatabase;
+  readonly queue: JobQueue;
+  readonly models: ModelRegistry;
+  readonly generations: Generations;
+}
+
+export async function createServices(env: Env = loadEnv()): Promise<Services> {
+  if (env.exposed && !env.TEAM_TOKEN) {
+    // Refuse to serve an exposed portal that anyone could use to run jobs.
+    throw new Error(`HOST is ${env.HOST}, which is reachable from other machines: set TEAM_TOKEN (16+ characters)`);
+  }
+  const dataDir = await prepareDataDir(env.dataDir);
+  const database = await openDatabase({ dataDir: env.dataDir, databaseUrl: env.DATABASE_URL });
+  const queue = new LocalJobQueue({
+    workerScript: env.workerScript,
+    workers: env.WORKERS,
+    maxWaiting: env.QUEUE_LIMIT,
+  });
+  const models = combineRegistries([promotedModelsSource(database.db, dataDir)]);
+  const generations = new Generations(database.db, queue, models, dataDir);
+  await generations.resumeUnfinished();
+  return { env, dataDir, database, queue, models, generations };
+}
+
+// Route handlers are bundled separately by Next, so the one instance lives on globalThis.
+const KEY = Symbol.for("diffusion-studio.services");
+type WithServices = typeof globalThis & { [KEY]?: Promise<Services> };
+
+/** The process-wide services, created (data directory, migrations, worker pool) on first use. */
+export function getServices(): Promise<Services> {
+  const g = globalThis as WithServices;
+  if (!g[KEY]) {
+    g[KEY] = createServices().catch((err: unknown) => {
+      g[KEY] = undefined;
+      throw err;
+    });
+  }
+  return g[KEY];
+}

@@ -1,0 +1,87 @@
+import { randomUUID } from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+import sharp, { type Metadata } from "sharp";
+import { ApiError } from "@/shared/errors";
+
+/** Formats sharp decodes that we accept from browsers. */
+const ACCEPTED = new Set(["png", "jpeg", "webp", "gif", "avif", "tiff"]);
+/** Edge length above which an upload is refused: the models work at 28–256 px, so bigger is a mistake. */
+export const MAX_EDGE = 4096;
+
+export interface DecodedUpload {
+  readonly id: string;
+  /** Relative to the artifacts directory. */
+  readonly path: string;
+  readonly width: number;
+  readonly height: number;
+  readonly format: string;
+  readonly bytes: number;
+}
+
+/**
+ * Decodes an uploaded file with a real image decoder and stores it as PNG. Anything that is not a supported image
+ * (including a truncated or disguised one) is refused with a typed error.
+ */
+export async function storeUpload(artifactsDir: string, data: Buffer): Promise<DecodedUpload> {
+  let meta: Metadata;
+  try {
+    meta = await sharp(data, { limitInputPixels: MAX_EDGE * MAX_EDGE }).metadata();
+  } catch {
+    throw new ApiError("UNSUPPORTED_MEDIA_TYPE", "file: not an image we can decode (use PNG, JPEG, WebP or GIF)");
+  }
+  if (!meta.format || !ACCEPTED.has(meta.format) || !meta.width || !meta.height) {
+    throw new ApiError(
+      "UNSUPPORTED_MEDIA_TYPE",
+      `file: format '${meta.format ?? "unknown"}' is not accepted (PNG, JPEG, WebP, GIF)`,
+    );
+  }
+  if (meta.width > MAX_EDGE || meta.height > MAX_EDGE) {
+    throw new ApiError("BAD_REQUEST", `file: ${meta.width}×${meta.height} is larger than ${MAX_EDGE}×${MAX_EDGE}`);
+  }
+  let png: Buffer;
+  try {
+    // Decode fully (catches truncated files) and drop metadata; keep alpha so masks survive.
+    png = await sharp(data, { limitInputPixels: MAX_EDGE * MAX_EDGE })
+      .rotate()
+      .png()
+      .toBuffer();
+  } catch {
+    throw new ApiError("UNSUPPORTED_MEDIA_TYPE", "file: the image is damaged and could not be decoded");
+  }
+  const id = randomUUID();
+  const rel = path.join("uploads", `${id}.png`);
+  await fs.mkdir(path.join(artifactsDir, "uploads"), { recursive: true });
+  await fs.writeFile(path.join(artifactsDir, rel), png);
+  return { id, path: rel, width: meta.width, height: meta.height, format: meta.format, bytes: data.length };
+}
+
+/**
+ * Reads a request body, refusing it as soon as it grows past `limit` bytes so that a 50 MB upload never sits in
+ * memory whole.
+ */
+export async function readLimited(body: ReadableStream<Uint8Array> | null, limit: number): Promise<Buffer> {
+  if (!body) throw new ApiError("BAD_REQUEST", "file: the request has no body");
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel();
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function tooLarge(limit: number): ApiError {
+  return new ApiError("PAYLOAD_TOO_LARGE", `file: larger than the upload limit of ${formatBytes(limit)}`);
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(0)} MB` : `${(n / 1024).toFixed(0)} KB`;
+}

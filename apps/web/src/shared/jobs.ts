@@ -1,0 +1,31 @@
+/** A picture a job produced or previewed, as the browser sees it. */
+export interface JobImage {
+  /** URL under /api/artifacts. */
+  readonly url: string;
+  readonly label: string;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** What a job reports while it runs; the page's subscription receives these in order. */
+export type JobEvent =
+  | { readonly type: "queued"; readonly position: number }
+  | { readonly type: "started" }
+  | {
+      readonly type: "progress";
+      readonly step: number;
+      readonly total: number;
+      /** x_t / x̂0 thumbnails, published every few steps. */
+      readonly previews: readonly JobImage[];
+    }
+  /** One finished image; results stream in before the job completes. */
+  | { readonly type: "image"; readonly image: JobImage }
+  | { readonly type: "done"; readonly images: readonly JobImage[]; readonly seconds: number }
+  | { readonly type: "error"; readonly message: string }
+  | { readonly type: "cancelled" };
+
+export type JobState = "queued" | "running" | "done" | "error" | "cancelled";
+
+export function isTerminal(e: JobEvent): boolean {
+  return e.type === "done" || e.type === "error" || e.type === "cancelled";
+}

@@ -1,0 +1,13 @@
+import type { ModelInfo } from "./models.js";
+import type { Recipe } from "./recipes.js";
+
+/** What the portal hands a worker: a validated recipe plus where to find its inputs and put its outputs. */
+export interface WorkerTask {
+  readonly recipe: Recipe;
+  readonly model: { readonly info: ModelInfo; readonly dir: string };
+  /** Absolute paths of decoded uploads (PNG). */
+  readonly inputs: { readonly image?: string; readonly mask?: string };
+  readonly artifactsDir: string;
+  /** Outputs go to `<artifactsDir>/<outputPrefix>/…`. */
+  readonly outputPrefix: string;
+}
