@@ -4,3 +4,97 @@ export interface ImageBatch {
   /** [batch, channels, height, width] */
   readonly shape: readonly [number, number, number, number];
 }
+
+export type Shape = readonly [number, number, number, number];
+
+/** Makes a batch; without `data` it is all zeros. */
+export function imageBatch(shape: Shape, data?: Float32Array): ImageBatch {
+  const size = shape[0] * shape[1] * shape[2] * shape[3];
+  if (data && data.length !== size) {
+    throw new RangeError(`\`data\` length ${data.length} does not match shape [${shape.join(", ")}] (${size})`);
+  }
+  return { shape: [shape[0], shape[1], shape[2], shape[3]], data: data ?? new Float32Array(size) };
+}
+
+/** Elements per batch item (C·H·W). */
+export function itemSize(batch: ImageBatch): number {
+  return batch.shape[1] * batch.shape[2] * batch.shape[3];
+}
+
+export function sameShape(a: Shape, b: Shape): boolean {
+  return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
+}
+
+/** A deep copy. */
+export function cloneBatch(batch: ImageBatch): ImageBatch {
+  return imageBatch(batch.shape, batch.data.slice());
+}
+
+/** Items [start, start + count) of a batch, copied. */
+export function sliceBatch(batch: ImageBatch, start: number, count: number): ImageBatch {
+  const n = itemSize(batch);
+  return imageBatch(
+    [count, batch.shape[1], batch.shape[2], batch.shape[3]],
+    batch.data.slice(start * n, (start + count) * n),
+  );
+}
+
+/** Stacks batches with equal C, H, W along the batch axis. */
+export function concatBatches(batches: readonly ImageBatch[]): ImageBatch {
+  const first = batches[0];
+  if (!first) throw new RangeError("`batches` must contain at least one batch");
+  const [, c, h, w] = first.shape;
+  let total = 0;
+  for (const b of batches) {
+    if (b.shape[1] !== c || b.shape[2] !== h || b.shape[3] !== w) {
+      throw new RangeError(`cannot concatenate shape [${b.shape.join(", ")}] with [${first.shape.join(", ")}]`);
+    }
+    total += b.shape[0];
+  }
+  const out = imageBatch([total, c, h, w]);
+  let offset = 0;
+  for (const b of batches) {
+    out.data.set(b.data, offset);
+    offset += b.data.length;
+  }
+  return out;
+}
+
+/** Repeats each item of a batch `times` times in place order: [a, b] × 2 → [a, b, a, b]. */
+export function tileBatch(batch: ImageBatch, times: number): ImageBatch {
+  return concatBatches(Array.from({ length: times }, () => batch));
+}
+
+/** Element-wise a·x + b·y (float64 arithmetic, one rounding to float32). */
+export function axpby(a: number, x: ImageBatch, b: number, y: ImageBatch): ImageBatch {
+  const out = imageBatch(x.shape);
+  const xd = x.data;
+  const yd = y.data;
+  const od = out.data;
+  for (let i = 0; i < od.length; i++) od[i] = a * xd[i]! + b * yd[i]!;
+  return out;
+}
+
+/** Per-element where: mask 1 takes `a`, mask 0 takes `b` (fractional masks blend). Mask broadcasts over B and C. */
+export function blend(mask: ImageBatch, a: ImageBatch, b: ImageBatch): ImageBatch {
+  const [bs, c, h, w] = a.shape;
+  const [mb, mc] = mask.shape;
+  const hw = h * w;
+  const out = imageBatch(a.shape);
+  for (let n = 0; n < bs; n++) {
+    for (let ch = 0; ch < c; ch++) {
+      const base = (n * c + ch) * hw;
+      const mbase = ((mb === 1 ? 0 : n) * mc + (mc === 1 ? 0 : ch)) * hw;
+      for (let i = 0; i < hw; i++) {
+        const m = mask.data[mbase + i]!;
+        out.data[base + i] =
+          m === 1
+            ? a.data[base + i]!
+            : m === 0
+              ? b.data[base + i]!
+              : m * a.data[base + i]! + (1 - m) * b.data[base + i]!;
+      }
+    }
+  }
+  return out;
+}

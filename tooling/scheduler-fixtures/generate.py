@@ -1,0 +1,172 @@
+"""Record diffusers DDPMScheduler and torchvision-style blur outputs as JSON fixtures for packages/core tests.
+
+Run: /work/pyenv/bin/python tooling/scheduler-fixtures/generate.py
+Writes packages/core/test/fixtures/{ddpm-scheduler,gaussian-blur}.json. CI does not need Python: the JSON is committed.
+"""
+
+import json
+from pathlib import Path
+
+import diffusers
+import numpy as np
+import torch
+import torch.nn.functional as F
+from diffusers import DDPMScheduler
+
+OUT = Path(__file__).resolve().parents[2] / "packages" / "core" / "test" / "fixtures"
+COURSE_TIMESTEPS = list(range(990, -1, -30))
+
+
+def flat(t: torch.Tensor) -> list[float]:
+    """float32 values as the shortest decimal that round-trips (JS reads them back exactly with Math.fround)."""
+    return [float(v) for v in t.detach().to(torch.float32).reshape(-1).numpy()]
+
+
+def make_scheduler(cfg: dict) -> DDPMScheduler:
+    kwargs = {k: v for k, v in cfg.items() if k != "custom_timesteps"}
+    sched = DDPMScheduler(**kwargs)
+    if cfg.get("custom_timesteps"):
+        sched.set_timesteps(timesteps=cfg["custom_timesteps"])
+    return sched
+
+
+def step_case(name: str, cfg: dict, t: int, seed: int, x0_scale: float = 1.0) -> dict:
+    sched = make_scheduler(cfg)
+    gen = torch.Generator().manual_seed(seed)
+    shape = (2, 3, 4, 5)
+    x0 = (torch.rand(shape, generator=gen) * 2 - 1) * x0_scale
+    eps_true = torch.randn(shape, generator=gen)
+    x_t = sched.add_noise(x0, eps_true, torch.tensor([t]))
+    # A model output that is close to, but not exactly, the true noise.
+    eps = eps_true + 0.1 * torch.randn(shape, generator=gen)
+    v = torch.rand(shape, generator=gen) * 2.4 - 1.2
+    learned = cfg.get("variance_type") == "learned_range"
+    model_output = torch.cat([eps, v], dim=1) if learned else eps
+    if cfg.get("prediction_type") == "sample":
+        model_output = x0 + 0.05 * torch.randn(shape, generator=gen)
+    step_seed = seed + 1000
+    out = sched.step(model_output, t, x_t, generator=torch.Generator().manual_seed(step_seed))
+    # diffusers draws the step noise with randn_tensor(shape, generator); replay the same draw to record it.
+    noise = torch.randn(shape, generator=torch.Generator().manual_seed(step_seed))
+    prev_t = int(sched.previous_timestep(t))
+    return {
+        "name": name,
+        "config": {k: v for k, v in cfg.items() if k != "custom_timesteps"},
+        "timesteps": cfg.get("custom_timesteps"),
+        "shape": list(shape),
+        "t": t,
+        "prevT": prev_t,
+        "x": flat(x_t),
+        "modelOutput": flat(eps if cfg.get("prediction_type") != "sample" else model_output),
+        "variance": flat(v) if learned else None,
+        "noise": flat(noise),
+        "prevSample": flat(out.prev_sample),
+        "predOriginalSample": flat(out.pred_original_sample),
+    }
+
+
+def ddpm_fixtures() -> dict:
+    cosine = {"beta_schedule": "squaredcos_cap_v2", "num_train_timesteps": 1000}
+    course = {
+        **cosine,
+        "variance_type": "learned_range",
+        "thresholding": False,
+        "clip_sample": False,
+        "custom_timesteps": COURSE_TIMESTEPS,
+    }
+    if_stage1 = {**course, "thresholding": True, "dynamic_thresholding_ratio": 0.95, "sample_max_value": 1.5}
+    if_stage2 = {**if_stage1, "sample_max_value": 1.0}
+    fixed_small = {**course, "variance_type": "fixed_small"}
+    fixed_large = {**course, "variance_type": "fixed_large"}
+    clipped = {**fixed_small, "clip_sample": True, "clip_sample_range": 1.0}
+    x0_pred = {**fixed_small, "prediction_type": "sample"}
+    linear300 = {
+        "beta_schedule": "linear",
+        "num_train_timesteps": 300,
+        "beta_start": 1e-4,
+        "beta_end": 0.02,
+        "variance_type": "fixed_large",
+        "clip_sample": False,
+    }
+    cases = []
+    seed = 0
+    for name, cfg, ts in [
+        ("course-learned-range", course, [990, 690, 390, 30, 0]),
+        ("if-stage1-thresholding", if_stage1, [990, 690, 30, 0]),
+        ("if-stage2-thresholding", if_stage2, [960, 90]),
+        ("fixed-small", fixed_small, [990, 300, 30]),
+        ("fixed-large", fixed_large, [990, 300, 30]),
+        ("clip-sample", clipped, [990, 60]),
+        ("sample-prediction", x0_pred, [600, 0]),
+        ("linear300-ancestral", linear300, [299, 150, 1, 0]),
+    ]:
+        for t in ts:
+            seed += 1
+            # x0 beyond [−1, 1] makes the 95th-percentile threshold land between 1 and sample_max_value.
+            cases.append(step_case(f"{name}@{t}", cfg, t, seed, x0_scale=1.3))
+
+    sched_cos = DDPMScheduler(**cosine)
+    sched_lin = DDPMScheduler(**{k: linear300[k] for k in ("beta_schedule", "num_train_timesteps", "beta_start", "beta_end")})
+    gen = torch.Generator().manual_seed(7)
+    x0 = torch.rand((1, 3, 2, 3), generator=gen) * 2 - 1
+    noise = torch.randn((1, 3, 2, 3), generator=gen)
+    add_noise = [
+        {"t": t, "x0": flat(x0), "noise": flat(noise), "noisy": flat(sched_cos.add_noise(x0, noise, torch.tensor([t])))}
+        for t in (0, 250, 500, 750, 999)
+    ]
+    spacing = {}
+    for n, kind in [(100, "leading"), (20, "leading"), (34, "leading"), (50, "trailing"), (27, "linspace")]:
+        s = DDPMScheduler(**cosine, timestep_spacing=kind)
+        s.set_timesteps(n)
+        spacing[f"{kind}-{n}"] = [int(v) for v in s.timesteps]
+    return {
+        "generator": "tooling/scheduler-fixtures/generate.py",
+        "versions": {"diffusers": diffusers.__version__, "torch": torch.__version__},
+        "schedules": {
+            "squaredcos_cap_v2": {"betas": flat(sched_cos.betas), "alphasCumprod": flat(sched_cos.alphas_cumprod)},
+            "linear300": {"betas": flat(sched_lin.betas), "alphasCumprod": flat(sched_lin.alphas_cumprod)},
+        },
+        "addNoise": add_noise,
+        "spacing": spacing,
+        "steps": cases,
+    }
+
+
+def torchvision_gaussian_blur(img: torch.Tensor, kernel_size: int, sigma: float) -> torch.Tensor:
+    """torchvision.transforms.functional.gaussian_blur on a float tensor, written out in plain torch
+    (torchvision is not needed): normalised 1-D kernel exp(−x²/2σ²), outer product, reflect padding, depthwise conv."""
+    half = (kernel_size - 1) * 0.5
+    x = torch.linspace(-half, half, steps=kernel_size)
+    pdf = torch.exp(-0.5 * (x / sigma).pow(2))
+    k1 = pdf / pdf.sum()
+    k2 = k1[:, None] * k1[None, :]
+    c = img.shape[1]
+    weight = k2.expand(c, 1, kernel_size, kernel_size)
+    pad = kernel_size // 2
+    padded = F.pad(img, [pad, pad, pad, pad], mode="reflect")
+    return F.conv2d(padded, weight, groups=c)
+
+
+def blur_fixtures() -> dict:
+    gen = torch.Generator().manual_seed(11)
+    cases = []
+    for shape, k, sigma in [((1, 2, 36, 36), 33, 2.0), ((2, 3, 9, 11), 5, None), ((1, 1, 8, 8), 7, 2.5)]:
+        img = torch.rand(shape, generator=gen) * 2 - 1
+        s = sigma if sigma is not None else 0.3 * ((k - 1) * 0.5 - 1) + 0.8
+        cases.append(
+            {"shape": list(shape), "kernelSize": k, "sigma": sigma, "input": flat(img), "output": flat(torchvision_gaussian_blur(img, k, s))}
+        )
+    return {"generator": "tooling/scheduler-fixtures/generate.py", "cases": cases}
+
+
+def main() -> None:
+    torch.manual_seed(0)
+    OUT.mkdir(parents=True, exist_ok=True)
+    for name, data in [("ddpm-scheduler.json", ddpm_fixtures()), ("gaussian-blur.json", blur_fixtures())]:
+        path = OUT / name
+        path.write_text(json.dumps(data, separators=(",", ":")) + "\n")
+        print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")
+
+
+if __name__ == "__main__":
+    main()
