@@ -1,4 +1,4 @@
-import { mulberry32 } from "@diffusion-studio/core";
+import { Rng as CoreRng } from "@diffusion-studio/core";
 
 /**
  * Random streams derived from the run's seed and a path of integers (purpose, epoch, batch, …). Every batch gets
@@ -8,7 +8,7 @@ import { mulberry32 } from "@diffusion-studio/core";
 export interface Rng {
   /** Uniform in [0, 1). */
   uniform(): number;
-  /** Standard normal (Box–Muller). */
+  /** Standard normal (Marsaglia polar method, platform-independent bits). */
   normal(): number;
   /** Uniform integer in [0, n). */
   int(n: number): number;
@@ -42,31 +42,21 @@ export function deriveSeed(seed: number, ...path: readonly number[]): number {
   return h;
 }
 
+/** The stream at `path` under `seed`: core's portable xoshiro128** generator, seeded by `deriveSeed`. */
 export function createRng(seed: number, ...path: readonly number[]): Rng {
-  const next = mulberry32(deriveSeed(seed, ...path));
-  let spare: number | null = null;
-  const normal = (): number => {
-    if (spare !== null) {
-      const value = spare;
-      spare = null;
-      return value;
-    }
-    // 1 − u keeps the log argument in (0, 1].
-    const radius = Math.sqrt(-2 * Math.log(1 - next()));
-    const angle = 2 * Math.PI * next();
-    spare = radius * Math.sin(angle);
-    return radius * Math.cos(angle);
-  };
+  const core = new CoreRng(deriveSeed(seed, ...path));
+  const uniform = () => core.uniform();
+  const normal = () => core.normal();
   return {
-    uniform: next,
+    uniform,
     normal,
-    int: (n) => Math.floor(next() * n),
+    int: (n) => core.integer(n),
     fillNormal(out) {
       for (let i = 0; i < out.length; i++) out[i] = normal();
       return out;
     },
     fillUniform(out) {
-      for (let i = 0; i < out.length; i++) out[i] = next();
+      for (let i = 0; i < out.length; i++) out[i] = uniform();
       return out;
     },
   };
