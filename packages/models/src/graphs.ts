@@ -7,7 +7,7 @@ import { ADAM_DEFAULTS, type AdamOptions, adamUpdates } from "./graph/adam.js";
 import { backward } from "./graph/autodiff.js";
 import { GraphBuilder } from "./graph/builder.js";
 import { serializeGraph } from "./graph/serialize.js";
-import { NetContext, type NamedTensors, type ParamSpec } from "./nn/context.js";
+import { type NamedTensors, NetContext, type ParamSpec } from "./nn/context.js";
 import { buildNetwork, IMAGE_SHAPE, type ModelCard, type ModelKind, modelCard, NUM_CLASSES } from "./nn/kinds.js";
 import { crossEntropyLoss, mseLoss } from "./ops/loss.js";
 
@@ -118,7 +118,10 @@ export function buildTrainingGraph({ kind, D, batchSize, adam = ADAM_DEFAULTS }:
     .filter((t) => ["x", "t", "c", "target"].includes(t.name))
     .map((t) => ({ name: t.name, shape: t.shape }));
   return {
-    bytes: serializeGraph(b, { graphName: `${kind}-train`, metadata: { "diffusion-studio.card": JSON.stringify(card) } }),
+    bytes: serializeGraph(b, {
+      graphName: `${kind}-train`,
+      metadata: { "diffusion-studio.card": JSON.stringify(card) },
+    }),
     card,
     batchSize,
     batchInputs,

@@ -26,7 +26,9 @@ export function backward(b: GraphBuilder, loss: SymTensor, wrt: readonly SymTens
     if (!parts || !dependsOnWrt.has(entry.output.name)) continue;
     const grads = entry.vjp(sumAll(b, parts));
     if (grads.length !== entry.inputs.length) {
-      throw new Error(`gradient rule for \`${entry.output.name}\` returned ${grads.length} gradients, expected ${entry.inputs.length}`);
+      throw new Error(
+        `gradient rule for \`${entry.output.name}\` returned ${grads.length} gradients, expected ${entry.inputs.length}`,
+      );
     }
     entry.inputs.forEach((input, k) => {
       const grad = grads[k];

@@ -128,7 +128,11 @@ export class GraphBuilder {
     const key = `i:${values.join(",")}`;
     const cached = this.constantCache.get(key);
     if (cached) return cached;
-    const t = this.pushInitializer(this.fresh("ints"), [values.length], BigInt64Array.from(values.map((v) => BigInt(v))));
+    const t = this.pushInitializer(
+      this.fresh("ints"),
+      [values.length],
+      BigInt64Array.from(values.map((v) => BigInt(v))),
+    );
     this.constantCache.set(key, t);
     return t;
   }

@@ -5,7 +5,18 @@
 import type { SymTensor } from "../graph/builder.js";
 import { add, concat, flatten, gelu, globalAvgPool, mul, unsqueeze } from "../ops/elementwise.js";
 import type { NetContext } from "./context.js";
-import { conv, convBlock, convLayer, dense, downBlock, downConv, fcBlock, flattenLayer, unflattenLayer, upBlock } from "./layers.js";
+import {
+  conv,
+  convBlock,
+  convLayer,
+  dense,
+  downBlock,
+  downConv,
+  fcBlock,
+  flattenLayer,
+  unflattenLayer,
+  upBlock,
+} from "./layers.js";
 
 /** How (and whether) t and c enter the UNet. */
 export type Conditioning = "none" | "time-multiplicative" | "time-additive" | "class";

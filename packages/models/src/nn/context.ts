@@ -7,7 +7,9 @@ import type { GraphBuilder, SymTensor } from "../graph/builder.js";
 import { BATCH_NORM_DEFAULTS, batchNorm2dEval, batchNorm2dTrain } from "../ops/norm.js";
 
 /** How a parameter is initialized (PyTorch defaults): U(−1/√fanIn, 1/√fanIn), or a constant. */
-export type ParamInit = { readonly kind: "uniform"; readonly fanIn: number } | { readonly kind: "const"; readonly value: number };
+export type ParamInit =
+  | { readonly kind: "uniform"; readonly fanIn: number }
+  | { readonly kind: "const"; readonly value: number };
 
 export interface ParamSpec {
   readonly name: string;
@@ -75,7 +77,10 @@ export class NetContext {
     const variance = this.buffer(`${prefix}.running_var`, [c], 1);
     if (this.options.batchNorm === "eval") return batchNorm2dEval(this.b, x, weight, bias, mean, variance);
     const r = batchNorm2dTrain(this.b, x, weight, bias, mean, variance, BATCH_NORM_DEFAULTS);
-    this.bufferUpdates.push({ name: mean.name, value: r.newRunningMean }, { name: variance.name, value: r.newRunningVar });
+    this.bufferUpdates.push(
+      { name: mean.name, value: r.newRunningMean },
+      { name: variance.name, value: r.newRunningVar },
+    );
     return r.y;
   }
 }

@@ -1,7 +1,7 @@
 /** The model kinds this package trains and runs, and the card that travels with an exported model. */
 import type { PredictionKind } from "@diffusion-studio/core";
 import type { SymTensor } from "../graph/builder.js";
-import { classifier, type Conditioning, unet } from "./architectures.js";
+import { type Conditioning, classifier, unet } from "./architectures.js";
 import type { NetContext } from "./context.js";
 
 export type ModelKind = "denoiser" | "flow-time" | "flow-class" | "ddpm-time" | "ddpm-class" | "classifier";
@@ -72,8 +72,7 @@ export function modelCard(kind: ModelKind, D: number, extra?: Record<string, str
     format: "diffusion-studio.model/1",
     kind,
     D,
-    prediction:
-      kind === "classifier" ? "logits" : kind === "denoiser" ? "sample" : discrete ? "epsilon" : "velocity",
+    prediction: kind === "classifier" ? "logits" : kind === "denoiser" ? "sample" : discrete ? "epsilon" : "velocity",
     time: cond === "none" ? "none" : discrete ? "discrete" : "continuous",
     ...(discrete ? { numTrainTimesteps: DDPM_TRAIN_TIMESTEPS } : {}),
     classConditioned: cond === "class",

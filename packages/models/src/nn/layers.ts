@@ -23,7 +23,13 @@ export function conv(ctx: NetContext, p: string, x: SymTensor, cout: number, { k
 }
 
 /** nn.ConvTranspose2d(cin, cout, k, stride, pad) at `p`. PyTorch's fan-in for its [cin, cout, k, k] weight: cout·k². */
-export function convT(ctx: NetContext, p: string, x: SymTensor, cout: number, { k, stride, pad }: ConvShape): SymTensor {
+export function convT(
+  ctx: NetContext,
+  p: string,
+  x: SymTensor,
+  cout: number,
+  { k, stride, pad }: ConvShape,
+): SymTensor {
   const cin = x.shape[1]!;
   const fanIn = cout * k * k;
   const w = ctx.param(`${p}.weight`, [cin, cout, k, k], { kind: "uniform", fanIn });

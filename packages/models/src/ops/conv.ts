@@ -74,7 +74,11 @@ export function conv2d(
       // flip(transpose(W)) via Slice with steps −1 on the kernel axes; ends must be "before the start".
       const wt = transpose(b, weight, [1, 0, 2, 3]);
       const big = -(2 ** 62);
-      const flipped = b.node("Slice", [wt, b.ints([-1, -1]), b.ints([big, big]), b.ints([2, 3]), b.ints([-1, -1])], wt.shape);
+      const flipped = b.node(
+        "Slice",
+        [wt, b.ints([-1, -1]), b.ints([big, big]), b.ints([2, 3]), b.ints([-1, -1])],
+        wt.shape,
+      );
       const q = k - 1 - pad;
       dx = b.node("Conv", [g, flipped], x.shape, { kernel_shape: attrInts([k, k]), pads: attrInts([q, q, q, q]) });
     } else {

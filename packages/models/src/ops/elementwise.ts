@@ -1,7 +1,7 @@
 /** Broadcasting arithmetic, GELU and shape ops, each with its gradient rule next to it. */
 import type { GraphBuilder, SymTensor } from "../graph/builder.js";
 import { attrInt } from "../graph/builder.js";
-import { radd, rdiv, reshape as rawReshape, rmul, rsub, unary, unbroadcast } from "../graph/raw.js";
+import { radd, reshape as rawReshape, rdiv, rmul, rsub, unary, unbroadcast } from "../graph/raw.js";
 
 export function add(b: GraphBuilder, x: SymTensor, y: SymTensor): SymTensor {
   const out = radd(b, x, y);
@@ -105,7 +105,6 @@ export function linear(b: GraphBuilder, x: SymTensor, weight: SymTensor, bias: S
     b.node("ReduceSum", [g, b.ints([0])], bias.shape, { keepdims: attrInt(0) }),
   ]);
 }
-
 
 /** [N, ...] → [N, rest] (ONNX Flatten with axis 1, batch-size free). */
 export function flatten(b: GraphBuilder, x: SymTensor): SymTensor {

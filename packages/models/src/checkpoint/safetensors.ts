@@ -1,0 +1,73 @@
+/**
+ * The safetensors container (huggingface/safetensors): an 8-byte little-endian header length N, N bytes of JSON
+ * `{name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {string: string}}`, then the raw
+ * little-endian tensor bytes. Only F32 tensors are written or read here.
+ */
+
+export interface SafetensorsFile {
+  readonly tensors: Map<string, { readonly shape: readonly number[]; readonly data: Float32Array }>;
+  readonly metadata: Record<string, string>;
+}
+
+interface HeaderEntry {
+  dtype: string;
+  shape: number[];
+  data_offsets: [number, number];
+}
+
+export function encodeSafetensors(
+  tensors: ReadonlyMap<string, { readonly shape: readonly number[]; readonly data: Float32Array }>,
+  metadata: Readonly<Record<string, string>> = {},
+): Uint8Array {
+  const header: Record<string, HeaderEntry | Record<string, string>> = { __metadata__: { ...metadata } };
+  let offset = 0;
+  for (const [name, t] of tensors) {
+    const count = t.shape.reduce((a, b) => a * b, 1);
+    if (count !== t.data.length) throw new Error(`tensor \`${name}\`: ${t.data.length} values for shape [${t.shape}]`);
+    header[name] = { dtype: "F32", shape: [...t.shape], data_offsets: [offset, offset + 4 * count] };
+    offset += 4 * count;
+  }
+  let json = JSON.stringify(header);
+  // Pad the header with spaces so the data starts 8-byte aligned (the format allows trailing whitespace).
+  while ((8 + new TextEncoder().encode(json).length) % 8 !== 0) json += " ";
+  const headerBytes = new TextEncoder().encode(json);
+  const out = new Uint8Array(8 + headerBytes.length + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
+  out.set(headerBytes, 8);
+  let at = 8 + headerBytes.length;
+  for (const t of tensors.values()) {
+    out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), at);
+    at += t.data.byteLength;
+  }
+  return out;
+}
+
+export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
+  if (bytes.length < 8) throw new Error("safetensors: file shorter than its 8-byte header length");
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLength = Number(view.getBigUint64(0, true));
+  if (8 + headerLength > bytes.length) throw new Error(`safetensors: header length ${headerLength} exceeds the file`);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength))) as Record<string, unknown>;
+  const dataStart = 8 + headerLength;
+  const tensors = new Map<string, { shape: number[]; data: Float32Array }>();
+  let metadata: Record<string, string> = {};
+  for (const [name, value] of Object.entries(header)) {
+    if (name === "__metadata__") {
+      metadata = value as Record<string, string>;
+      continue;
+    }
+    const entry = value as HeaderEntry;
+    if (entry.dtype !== "F32")
+      throw new Error(`safetensors: tensor \`${name}\` has dtype ${entry.dtype}; only F32 is supported`);
+    const [begin, end] = entry.data_offsets;
+    const count = entry.shape.reduce((a, b) => a * b, 1);
+    if (end - begin !== 4 * count || dataStart + end > bytes.length) {
+      throw new Error(`safetensors: tensor \`${name}\` has inconsistent data_offsets [${begin}, ${end}]`);
+    }
+    // Copy: the data may not be 4-byte aligned within `bytes`.
+    const data = new Float32Array(count);
+    new Uint8Array(data.buffer).set(bytes.subarray(dataStart + begin, dataStart + end));
+    tensors.set(name, { shape: entry.shape, data });
+  }
+  return { tensors, metadata };
+}
