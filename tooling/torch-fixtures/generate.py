@@ -1,7 +1,7 @@
 """Writes PyTorch reference fixtures for packages/models' whole-network gradient test.
 
 For each kind: PyTorch-initialized weights (seed 0), a fixed batch (real-looking digits are not needed: smooth random
-images), the float64 gradients of one training step, the running statistics after it, and the losses of a few Adam
+images), the float64 gradients of one training step, the running statistics after it, the eval-mode output with those statistics, and the losses of a few Adam
 steps (lr 1e-2, PyTorch defaults otherwise), all in one safetensors file.
 
 Run: /work/pyenv/bin/python tooling/torch-fixtures/generate.py  (writes packages/models/test/fixtures/*.safetensors)
@@ -67,6 +67,11 @@ def generate(kind: str) -> None:
     for name, buf in model64.named_buffers():
         if "running" in name:
             tensors[f"next.{name}"] = buf.float()
+    # eval-mode output with the initial parameters and those updated running statistics
+    model64.eval()
+    with torch.no_grad():
+        args = [inputs["x"]] + [inputs[k] for k in ("t", "c") if k in inputs]
+        tensors["eval.y"] = model64(*args).float()
 
     # a short Adam trajectory in float64, each step on the same batch
     model64 = make_model(kind, D).double()

@@ -22,8 +22,8 @@ export function div(b: GraphBuilder, x: SymTensor, y: SymTensor): SymTensor {
   const out = rdiv(b, x, y);
   return b.record([x, y], out, (g) => {
     const gx = rdiv(b, g, y);
-    // d(x/y)/dy = −(x/y)/y
-    const gy = unary(b, "Neg", rmul(b, gx, rdiv(b, out, y)));
+    // d(x/y)/dy = −(x/y)/y, so gy = −(g/y)·out
+    const gy = unary(b, "Neg", rmul(b, gx, out));
     return [unbroadcast(b, gx, x.shape), unbroadcast(b, gy, y.shape)];
   });
 }
