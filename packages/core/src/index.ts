@@ -1,4 +1,6 @@
 /** Public API of @diffusion-studio/core. Everything a consumer may import is re-exported here. */
+
+export { defaultSigma, gaussianBlur, gaussianKernel1d, highPass, lowPass } from "./blur.js";
 export type {
   CancelSignal,
   Condition,
@@ -9,7 +11,53 @@ export type {
   PredictionKind,
 } from "./denoiser.js";
 export { AbortError, checkFinite, checkNumber, checkShape, throwIfAborted } from "./errors.js";
-export { mulberry32, type NoiseSource, portableLog, Rng } from "./random.js";
+export { type GuidanceBranch, type GuidancePlan, guidedPredict } from "./guidance.js";
+export {
+  centerCrop,
+  clampBatch,
+  fromRGBA8,
+  fromUnitRange,
+  type PixelRange,
+  type ResizeFilter,
+  resize,
+  tileGrid,
+  toRGBA8,
+  toUnitRange,
+} from "./image.js";
+export { type LoopOptions, type ProgressEvent, type RunOptions, runReverseLoop } from "./loop.js";
+export {
+  type ConditioningOptions,
+  defaultUnconditional,
+  type SamplingOptions,
+} from "./procedures/common.js";
+export {
+  forwardProcess,
+  type IterativeDenoiseOptions,
+  iterativeDenoise,
+  type OneStepDenoiseOptions,
+  oneStepDenoise,
+  type SampleOptions,
+  sample,
+} from "./procedures/denoise.js";
+export {
+  type InpaintOptions,
+  imageToImage,
+  inpaint,
+  type SdeditOptions,
+  type SdeditResult,
+  sdedit,
+} from "./procedures/edit.js";
+export {
+  type AnagramPart,
+  type FactorizedDiffusionOptions,
+  type FactorizedPart,
+  factorizedDiffusion,
+  type HybridImageOptions,
+  hybridImage,
+  type VisualAnagramOptions,
+  visualAnagram,
+} from "./procedures/illusions.js";
+export { mulberry32, type NoisePurpose, type NoiseSource, portableLog, Rng } from "./random.js";
 export { type AncestralDdpmConfig, ancestralDdpmSampler } from "./samplers/ddpm.js";
 export { type FlowEulerConfig, FlowEulerSampler } from "./samplers/flow-euler.js";
 export type { ModelPrediction, Sampler, StepOutput } from "./samplers/sampler.js";
@@ -42,3 +90,16 @@ export {
   tileBatch,
 } from "./tensor.js";
 export { checkTimesteps, spacedTimesteps, stridedTimesteps, type TimestepSpacing } from "./timesteps.js";
+export {
+  flipView,
+  identityView,
+  makeView,
+  negateView,
+  patchPermuteView,
+  pixelPermuteView,
+  rotateView,
+  scaleView,
+  skewView,
+  type View,
+  type ViewConfig,
+} from "./views.js";

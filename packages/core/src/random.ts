@@ -16,14 +16,21 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
+export type NoisePurpose = "initial" | "step" | "forward";
+
 /** Where samplers get Gaussian noise. `Rng` is the standard one; tests wrap it to record or replay tensors. */
 export interface NoiseSource {
-  /** A fresh batch of independent N(0, 1) samples. */
-  gaussian(shape: Shape): ImageBatch;
+  /**
+   * A fresh batch of independent N(0, 1) samples. `purpose` says what it is for ("initial", "step" for a reverse
+   * step's σ·z, "forward" for the forward process); sources may ignore it, tests use it to record draws.
+   */
+  gaussian(shape: Shape, purpose?: NoisePurpose): ImageBatch;
 }
 
 const LN2 = Math.LN2;
 const SQRT1_2 = Math.SQRT1_2;
+/** INV[k] = 1/k (exact IEEE division, the same everywhere). */
+const INV = Array.from({ length: 24 }, (_, k) => (k === 0 ? 0 : 1 / k));
 
 /**
  * Natural log for x in (0, 1], from +, −, ×, ÷ only. `Math.log` may differ in the last bit between JS engines;
@@ -41,8 +48,22 @@ export function portableLog(x: number): number {
   // ln m = 2·atanh(z), z = (m−1)/(m+1), |z| < 0.1716; the series to z^23 is below 1e-18.
   const z = (m - 1) / (m + 1);
   const z2 = z * z;
-  let p = 1 / 23;
-  for (let k = 21; k >= 1; k -= 2) p = 1 / k + z2 * p;
+  // Horner form of Σ z^(2k)/(2k+1), coefficients 1/(2k+1) written out so no division runs per call.
+  const p =
+    1 +
+    z2 *
+      (INV[3]! +
+        z2 *
+          (INV[5]! +
+            z2 *
+              (INV[7]! +
+                z2 *
+                  (INV[9]! +
+                    z2 *
+                      (INV[11]! +
+                        z2 *
+                          (INV[13]! +
+                            z2 * (INV[15]! + z2 * (INV[17]! + z2 * (INV[19]! + z2 * (INV[21]! + z2 * INV[23]!))))))))));
   return e * LN2 + 2 * z * p;
 }
 
@@ -104,30 +125,59 @@ export class Rng implements NoiseSource {
 
   /** One N(0, 1) sample (float64). */
   normal(): number {
-    if (this.spare !== undefined) {
-      const s = this.spare;
-      this.spare = undefined;
-      return s;
-    }
-    let u: number;
-    let v: number;
-    let s: number;
-    do {
-      u = 2 * this.uniform() - 1;
-      v = 2 * this.uniform() - 1;
-      s = u * u + v * v;
-    } while (s >= 1 || s === 0);
-    const f = Math.sqrt((-2 * portableLog(s)) / s);
-    this.spare = v * f;
-    return u * f;
+    const one = new Float64Array(1);
+    this.fillNormal(one);
+    return one[0]!;
   }
 
   /** A batch of N(0, 1) samples, filled in NCHW order. */
   gaussian(shape: Shape): ImageBatch {
     const out = imageBatch(shape);
-    const d = out.data;
-    for (let i = 0; i < d.length; i++) d[i] = this.normal();
+    this.fillNormal(out.data);
     return out;
+  }
+
+  /**
+   * Fills `out` with N(0, 1) samples: the Marsaglia polar method on 53-bit uniforms, each accepted pair giving two
+   * samples in order. The generator state lives in locals here for speed; the sequence is the same as calling
+   * `normal()` repeatedly.
+   */
+  fillNormal(out: Float32Array | Float64Array): void {
+    let { s0, s1, s2, s3 } = this;
+    const next = (): number => {
+      const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      return r;
+    };
+    let i = 0;
+    if (this.spare !== undefined && out.length > 0) {
+      out[i++] = this.spare;
+      this.spare = undefined;
+    }
+    while (i < out.length) {
+      let u: number;
+      let v: number;
+      let s: number;
+      do {
+        u = (2 * ((next() >>> 5) * 67108864 + (next() >>> 6))) / 9007199254740992 - 1;
+        v = (2 * ((next() >>> 5) * 67108864 + (next() >>> 6))) / 9007199254740992 - 1;
+        s = u * u + v * v;
+      } while (s >= 1 || s === 0);
+      const f = Math.sqrt((-2 * portableLog(s)) / s);
+      out[i++] = u * f;
+      if (i < out.length) out[i++] = v * f;
+      else this.spare = v * f;
+    }
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3;
   }
 
   /** A uniformly random permutation of 0 … n−1 (Fisher–Yates). */
