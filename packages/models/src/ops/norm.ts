@@ -2,7 +2,7 @@
  * BatchNorm2d in PyTorch's train and eval forms. Train mode normalizes with the biased batch variance and updates the
  * running variance with the unbiased one (×n/(n−1)); ORT's `training_mode=1` is not relied on.
  */
-import { attrFloat, type GraphBuilder, type SymTensor } from "../graph/builder.js";
+import { attrFloat, attrInt, attrInts, type GraphBuilder, type SymTensor } from "../graph/builder.js";
 import { radd, reduceMean, reduceSum, reshape, rmul, rsub, unary } from "../graph/raw.js";
 
 export interface BatchNormOptions {
@@ -20,7 +20,27 @@ export interface BatchNormTrainResult {
   readonly newRunningVar: SymTensor;
 }
 
-/** Train-mode BN over [N, C, H, W] with weight/bias/running stats of shape [C]. */
+/**
+ * A per-channel affine map u·scale + shift of [N, C, ...] in one pass: an inference-mode BatchNormalization with mean 0,
+ * variance 1 and epsilon 0 (ORT has no fused multiply-add for broadcast operands).
+ */
+function channelAffine(b: GraphBuilder, u: SymTensor, scale: SymTensor, shift: SymTensor): SymTensor {
+  const c = u.shape[1]!;
+  return b.node(
+    "BatchNormalization",
+    [u, scale, shift, b.constant(new Float32Array(c), [c]), b.constant(new Float32Array(c).fill(1), [c])],
+    u.shape,
+    {
+      epsilon: attrFloat(0),
+    },
+  );
+}
+
+/**
+ * Train-mode BN over [N, C, H, W] with weight/bias/running stats of shape [C]. Lowered to few full-size passes (the
+ * unfused elementwise passes dominate at small D): forward Sub, Mul and one BatchNormalization node; backward
+ * dx = γ·rstd·(g − Σg/n − x̂·Σ(g·x̂)/n) in four passes.
+ */
 export function batchNorm2dTrain(
   b: GraphBuilder,
   x: SymTensor,
@@ -35,24 +55,25 @@ export function batchNorm2dTrain(
   const axes = [0, 2, 3];
   const mean = reduceMean(b, x, axes, true); // [1, C, 1, 1]
   const centered = rsub(b, x, mean);
-  const variance = reduceMean(b, rmul(b, centered, centered), axes, true);
+  const sumSquares = b.node("ReduceSumSquare", [centered], [1, c, 1, 1], {
+    axes: attrInts(axes),
+    keepdims: attrInt(1),
+  });
+  const variance = rmul(b, sumSquares, 1 / count); // biased, for normalizing
   const rstd = unary(b, "Reciprocal", unary(b, "Sqrt", radd(b, variance, eps)));
   const xhat = rmul(b, centered, rstd);
-  const gamma = reshape(b, weight, [1, c, 1, 1]);
-  const beta = reshape(b, bias, [1, c, 1, 1]);
-  const y = radd(b, rmul(b, xhat, gamma), beta);
+  const batchMean = reshape(b, mean, [c]);
+  const batchVar = reshape(b, variance, [c]);
+  const y = b.node("BatchNormalization", [x, weight, bias, batchMean, batchVar], x.shape, { epsilon: attrFloat(eps) });
   b.record([x, weight, bias], y, (g) => {
-    // dx = rstd·(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)), dx̂ = g·γ
-    const dxhat = rmul(b, g, gamma);
-    const m1 = reduceMean(b, dxhat, axes, true);
-    const m2 = reduceMean(b, rmul(b, dxhat, xhat), axes, true);
-    const dx = rmul(b, rsub(b, rsub(b, dxhat, m1), rmul(b, xhat, m2)), rstd);
-    const dgamma = reduceSum(b, rmul(b, g, xhat), axes, false);
-    const dbeta = reduceSum(b, g, axes, false);
+    const dgamma = reduceSum(b, rmul(b, g, xhat), axes, false); // Σ g·x̂
+    const dbeta = reduceSum(b, g, axes, false); // Σ g
+    // u = x̂·(Σg·x̂)/n + (Σg)/n, then dx = (g − u)·γ·rstd
+    const u = channelAffine(b, xhat, rmul(b, dgamma, 1 / count), rmul(b, dbeta, 1 / count));
+    const dx = rmul(b, rsub(b, g, u), rmul(b, reshape(b, weight, [1, c, 1, 1]), rstd));
     return [dx, dgamma, dbeta];
   });
-  const batchMean = reshape(b, mean, [c]);
-  const unbiasedVar = rmul(b, reshape(b, variance, [c]), count / Math.max(count - 1, 1));
+  const unbiasedVar = rmul(b, batchVar, count / Math.max(count - 1, 1));
   const newRunningMean = radd(b, rmul(b, runningMean, 1 - momentum), rmul(b, batchMean, momentum));
   const newRunningVar = radd(b, rmul(b, runningVar, 1 - momentum), rmul(b, unbiasedVar, momentum));
   return { y, newRunningMean, newRunningVar };
