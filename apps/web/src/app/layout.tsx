@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { AppNav } from "@/components/app-nav";
 import { TRPCReactProvider } from "@/trpc/react";
 import "./globals.css";
 
@@ -12,7 +13,10 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en" className="dark">
       <body className="min-h-screen bg-neutral-950 text-neutral-100 antialiased">
-        <TRPCReactProvider>{children}</TRPCReactProvider>
+        <TRPCReactProvider>
+          <AppNav />
+          <main className="mx-auto max-w-7xl px-6 py-10">{children}</main>
+        </TRPCReactProvider>
       </body>
     </html>
   );

@@ -1,0 +1,124 @@
+"use client";
+
+import { Button, Field, Panel, TextInput } from "@diffusion-studio/ui";
+import { useCallback, useState } from "react";
+import { FormErrors } from "@/components/form-errors";
+import { GenerationList } from "@/components/generation-list";
+import { ImageSource } from "@/components/image-source";
+import { JobProgress } from "@/components/job-progress";
+import { MaskPainter } from "@/components/mask-painter";
+import { ModelPicker, useModelChoice } from "@/components/model-picker";
+import { SamplingFields } from "@/components/sampling-fields";
+import { Tabs } from "@/components/tabs";
+import { useRecipeForm } from "@/hooks/use-recipe-form";
+import type { Uploaded } from "@/hooks/use-upload";
+import type { ModelInfo } from "@/shared/models";
+import { DEFAULT_I_STARTS, inpaintRecipe, LIMITS, sdeditRecipe } from "@/shared/recipes";
+
+type Mode = "sdedit" | "inpaint" | "img2img";
+const TABS = [
+  { id: "sdedit", label: "SDEdit sweep" },
+  { id: "inpaint", label: "Inpainting" },
+  { id: "img2img", label: "Text image-to-image" },
+] as const;
+const INLINE = ["prompt", "iStarts", "steps", "guidance", "seed", "imageId", "maskId"];
+
+/** "1, 3, 5" → [1, 3, 5]; anything unparsable becomes NaN so validation names it. */
+function parseLevels(text: string): number[] {
+  return text
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((s) => (/^-?\d+(\.\d+)?$/.test(s) ? Number(s) : Number.NaN));
+}
+
+export function EditsWorkbench() {
+  const [mode, setMode] = useState<Mode>("sdedit");
+  const procedure = mode === "inpaint" ? "inpaint" : "sdedit";
+  const [sampling, setSampling] = useState({ steps: 30, guidance: 7, seed: 0 });
+  const applyDefaults = useCallback(
+    (m: ModelInfo) => setSampling((s) => ({ ...s, steps: m.defaults.steps, guidance: m.defaults.guidance })),
+    [],
+  );
+  const { modelId, setModelId, model } = useModelChoice(procedure, applyDefaults);
+  const [image, setImage] = useState<Uploaded>();
+  const [mask, setMask] = useState<Uploaded>();
+  const [levels, setLevels] = useState(DEFAULT_I_STARTS.join(", "));
+  const [prompt, setPrompt] = useState("a handwritten 7");
+  const sdedit = useRecipeForm(sdeditRecipe);
+  const inpaint = useRecipeForm(inpaintRecipe);
+  const form = mode === "inpaint" ? inpaint : sdedit;
+  const [h, w] = [model?.shape[1] ?? 28, model?.shape[2] ?? 28];
+
+  const submit = () => {
+    const common = { modelId, prompt, ...sampling, imageId: image?.id ?? "" };
+    if (mode === "inpaint") inpaint.submit({ procedure: "inpaint", ...common, maskId: mask?.id ?? "" });
+    else sdedit.submit({ procedure: "sdedit", ...common, iStarts: parseLevels(levels) });
+  };
+
+  return (
+    <>
+      <Tabs tabs={TABS} value={mode} onChange={setMode} />
+      <div className="grid grid-cols-1 gap-8 lg:grid-cols-[400px_1fr]">
+        <Panel title="Recipe" className="self-start">
+          <form
+            className="flex flex-col gap-4"
+            noValidate
+            onSubmit={(e) => {
+              e.preventDefault();
+              submit();
+            }}
+          >
+            <ModelPicker procedure={procedure} value={modelId} onChange={setModelId} />
+            <Field label="Source image" error={form.errors.imageId}>
+              <ImageSource
+                width={w}
+                height={h}
+                value={image}
+                onChange={(u) => {
+                  setImage(u);
+                  setMask(undefined);
+                }}
+              />
+            </Field>
+            {mode === "inpaint" && image && (
+              <Field label="Mask" error={form.errors.maskId}>
+                <MaskPainter source={image} onChange={setMask} />
+              </Field>
+            )}
+            {mode !== "inpaint" && (
+              <Field
+                label="Noise levels (i_start)"
+                htmlFor="levels"
+                hint={`Comma-separated, each ${LIMITS.iStart.min}–${LIMITS.iStart.max} and below the step count`}
+                error={form.errors.iStarts}
+              >
+                <TextInput id="levels" value={levels} onChange={(e) => setLevels(e.target.value)} />
+              </Field>
+            )}
+            <Field
+              label="Prompt"
+              htmlFor="prompt"
+              hint={mode === "img2img" ? "The edit follows this text." : "What the result should be."}
+              error={form.errors.prompt}
+            >
+              <TextInput id="prompt" value={prompt} onChange={(e) => setPrompt(e.target.value)} />
+            </Field>
+            <SamplingFields value={sampling} onChange={setSampling} errors={form.errors} />
+            <FormErrors errors={form.errors} inline={INLINE} />
+            <Button type="submit" disabled={form.pending}>
+              {mode === "inpaint" ? "Inpaint" : mode === "sdedit" ? "Run the sweep" : "Edit with the prompt"}
+            </Button>
+          </form>
+        </Panel>
+        <div className="flex min-w-0 flex-col gap-6">
+          {form.jobId && (
+            <Panel title="Running">
+              <JobProgress id={form.jobId} />
+            </Panel>
+          )}
+          <GenerationList procedures={["sdedit", "inpaint"]} />
+        </div>
+      </div>
+    </>
+  );
+}

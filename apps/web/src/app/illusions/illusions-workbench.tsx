@@ -1,0 +1,149 @@
+"use client";
+
+import { Button, Field, Panel, Select, TextInput } from "@diffusion-studio/ui";
+import { useCallback, useState } from "react";
+import { FormErrors } from "@/components/form-errors";
+import { GenerationList } from "@/components/generation-list";
+import { JobProgress } from "@/components/job-progress";
+import { ModelPicker, useModelChoice } from "@/components/model-picker";
+import { NumberField } from "@/components/number-field";
+import { SamplingFields } from "@/components/sampling-fields";
+import { Tabs } from "@/components/tabs";
+import { useRecipeForm } from "@/hooks/use-recipe-form";
+import type { ModelInfo } from "@/shared/models";
+import { anagramRecipe, hybridRecipe, VIEWS, type View } from "@/shared/recipes";
+
+type Mode = "anagram" | "hybrid";
+const TABS = [
+  { id: "anagram", label: "Visual anagrams" },
+  { id: "hybrid", label: "Hybrid images" },
+] as const;
+const INLINE = ["steps", "guidance", "seed", "sigma", "lowPrompt", "highPrompt"];
+
+export function IllusionsWorkbench() {
+  const [mode, setMode] = useState<Mode>("anagram");
+  const [sampling, setSampling] = useState({ steps: 30, guidance: 5, seed: 0 });
+  const applyDefaults = useCallback(
+    (m: ModelInfo) => setSampling((s) => ({ ...s, steps: m.defaults.steps, guidance: m.defaults.guidance })),
+    [],
+  );
+  const { modelId, setModelId } = useModelChoice(mode, applyDefaults);
+  const [parts, setParts] = useState<{ prompt: string; view: View }[]>([
+    { prompt: "a handwritten 6", view: "identity" },
+    { prompt: "a handwritten 9", view: "rot180" },
+  ]);
+  const [low, setLow] = useState("a handwritten 0");
+  const [high, setHigh] = useState("a handwritten 1");
+  const [sigma, setSigma] = useState(2);
+  const anagram = useRecipeForm(anagramRecipe);
+  const hybrid = useRecipeForm(hybridRecipe);
+  const form = mode === "anagram" ? anagram : hybrid;
+
+  const submit = () => {
+    if (mode === "anagram") anagram.submit({ procedure: "anagram", modelId, parts, ...sampling });
+    else hybrid.submit({ procedure: "hybrid", modelId, lowPrompt: low, highPrompt: high, sigma, ...sampling });
+  };
+  const setPart = (i: number, patch: Partial<{ prompt: string; view: View }>) =>
+    setParts((ps) => ps.map((p, j) => (j === i ? { ...p, ...patch } : p)));
+
+  return (
+    <>
+      <Tabs tabs={TABS} value={mode} onChange={setMode} />
+      <div className="grid grid-cols-1 gap-8 lg:grid-cols-[420px_1fr]">
+        <Panel title="Recipe" className="self-start">
+          <form
+            className="flex flex-col gap-4"
+            noValidate
+            onSubmit={(e) => {
+              e.preventDefault();
+              submit();
+            }}
+          >
+            <ModelPicker procedure={mode} value={modelId} onChange={setModelId} />
+            {mode === "anagram" ? (
+              <Field
+                label="Prompts and their views"
+                error={form.errors.parts ?? form.errors.prompt ?? form.errors.view}
+              >
+                <div className="flex flex-col gap-2">
+                  {parts.map((p, i) => (
+                    // biome-ignore lint/suspicious/noArrayIndexKey: rows are positional (prompt i gets view i)
+                    <div key={i} className="flex gap-2">
+                      <TextInput
+                        aria-label={`prompt ${i + 1}`}
+                        value={p.prompt}
+                        onChange={(e) => setPart(i, { prompt: e.target.value })}
+                      />
+                      <Select
+                        aria-label={`view ${i + 1}`}
+                        className="w-32"
+                        value={p.view}
+                        onChange={(e) => setPart(i, { view: e.target.value as View })}
+                      >
+                        {VIEWS.map((v) => (
+                          <option key={v} value={v}>
+                            {v}
+                          </option>
+                        ))}
+                      </Select>
+                      {parts.length > 2 && (
+                        <Button
+                          variant="ghost"
+                          size="sm"
+                          onClick={() => setParts((ps) => ps.filter((_, j) => j !== i))}
+                        >
+                          ✕
+                        </Button>
+                      )}
+                    </div>
+                  ))}
+                  {parts.length < 4 && (
+                    <Button
+                      variant="secondary"
+                      size="sm"
+                      className="self-start"
+                      onClick={() => setParts((ps) => [...ps, { prompt: "a handwritten 1", view: "negate" }])}
+                    >
+                      Add a view
+                    </Button>
+                  )}
+                </div>
+              </Field>
+            ) : (
+              <>
+                <Field label="Seen from afar (low frequencies)" htmlFor="low" error={form.errors.lowPrompt}>
+                  <TextInput id="low" value={low} onChange={(e) => setLow(e.target.value)} />
+                </Field>
+                <Field label="Seen up close (high frequencies)" htmlFor="high" error={form.errors.highPrompt}>
+                  <TextInput id="high" value={high} onChange={(e) => setHigh(e.target.value)} />
+                </Field>
+                <NumberField
+                  id="sigma"
+                  label="Blur σ"
+                  step={0.5}
+                  value={sigma}
+                  onChange={setSigma}
+                  hint="0.5–8; the split between low and high frequencies"
+                  error={form.errors.sigma}
+                />
+              </>
+            )}
+            <SamplingFields value={sampling} onChange={setSampling} errors={form.errors} />
+            <FormErrors errors={form.errors} inline={[...INLINE, "parts", "prompt", "view"]} />
+            <Button type="submit" disabled={form.pending}>
+              {mode === "anagram" ? "Make the anagram" : "Make the hybrid"}
+            </Button>
+          </form>
+        </Panel>
+        <div className="flex min-w-0 flex-col gap-6">
+          {form.jobId && (
+            <Panel title="Running">
+              <JobProgress id={form.jobId} />
+            </Panel>
+          )}
+          <GenerationList procedures={["anagram", "hybrid"]} imageSize={128} />
+        </div>
+      </div>
+    </>
+  );
+}

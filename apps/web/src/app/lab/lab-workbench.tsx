@@ -1,0 +1,136 @@
+"use client";
+
+import { Button, Field, Panel, TextInput } from "@diffusion-studio/ui";
+import { useCallback, useState } from "react";
+import { FormErrors } from "@/components/form-errors";
+import { GenerationList } from "@/components/generation-list";
+import { ImageSource } from "@/components/image-source";
+import { JobProgress } from "@/components/job-progress";
+import { ModelPicker, useModelChoice } from "@/components/model-picker";
+import { NumberField } from "@/components/number-field";
+import { SamplingFields } from "@/components/sampling-fields";
+import { Tabs } from "@/components/tabs";
+import { useRecipeForm } from "@/hooks/use-recipe-form";
+import type { Uploaded } from "@/hooks/use-upload";
+import type { ModelInfo } from "@/shared/models";
+import { cfgCompareRecipe, denoiseCompareRecipe, forwardRecipe, LIMITS } from "@/shared/recipes";
+
+type Mode = "forward" | "denoise-compare" | "cfg-compare";
+const TABS = [
+  { id: "forward", label: "Forward process" },
+  { id: "denoise-compare", label: "Blur vs one-step vs iterative" },
+  { id: "cfg-compare", label: "CFG on / off" },
+] as const;
+const INLINE = ["ts", "iStart", "prompt", "steps", "guidance", "seed", "batch", "imageId"];
+
+export function LabWorkbench() {
+  const [mode, setMode] = useState<Mode>("forward");
+  const [sampling, setSampling] = useState({ steps: 30, guidance: 5, seed: 0 });
+  const applyDefaults = useCallback(
+    (m: ModelInfo) => setSampling((s) => ({ ...s, steps: m.defaults.steps, guidance: m.defaults.guidance })),
+    [],
+  );
+  const { modelId, setModelId, model } = useModelChoice(mode, applyDefaults);
+  const [image, setImage] = useState<Uploaded>();
+  const [ts, setTs] = useState("250, 500, 750");
+  const [iStart, setIStart] = useState(10);
+  const [prompt, setPrompt] = useState("a handwritten 4");
+  const [batch, setBatch] = useState(4);
+  const forward = useRecipeForm(forwardRecipe);
+  const denoise = useRecipeForm(denoiseCompareRecipe);
+  const cfg = useRecipeForm(cfgCompareRecipe);
+  const form = mode === "forward" ? forward : mode === "denoise-compare" ? denoise : cfg;
+
+  const submit = () => {
+    const imageId = image?.id ?? "";
+    if (mode === "forward") {
+      const list = ts
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map(Number);
+      forward.submit({ procedure: "forward", modelId, imageId, ts: list, seed: sampling.seed });
+    } else if (mode === "denoise-compare") {
+      denoise.submit({ procedure: "denoise-compare", modelId, imageId, iStart, prompt, seed: sampling.seed });
+    } else {
+      cfg.submit({ procedure: "cfg-compare", modelId, prompt, ...sampling, batch });
+    }
+  };
+
+  return (
+    <>
+      <Tabs tabs={TABS} value={mode} onChange={setMode} />
+      <div className="grid grid-cols-1 gap-8 lg:grid-cols-[400px_1fr]">
+        <Panel title="Experiment" className="self-start">
+          <form
+            className="flex flex-col gap-4"
+            noValidate
+            onSubmit={(e) => {
+              e.preventDefault();
+              submit();
+            }}
+          >
+            <ModelPicker procedure={mode} value={modelId} onChange={setModelId} />
+            {mode !== "cfg-compare" && (
+              <Field label="Clean image" error={form.errors.imageId}>
+                <ImageSource
+                  width={model?.shape[2] ?? 28}
+                  height={model?.shape[1] ?? 28}
+                  value={image}
+                  onChange={setImage}
+                />
+              </Field>
+            )}
+            {mode === "forward" && (
+              <Field label="Timesteps t" htmlFor="ts" hint="Comma-separated, 0–999" error={form.errors.ts}>
+                <TextInput id="ts" value={ts} onChange={(e) => setTs(e.target.value)} />
+              </Field>
+            )}
+            {mode === "denoise-compare" && (
+              <NumberField
+                id="iStart"
+                label="Start level i_start"
+                value={iStart}
+                onChange={setIStart}
+                hint={`${LIMITS.iStart.min}–${LIMITS.iStart.max}`}
+                error={form.errors.iStart}
+              />
+            )}
+            {mode !== "forward" && (
+              <Field label="Prompt" htmlFor="prompt" error={form.errors.prompt}>
+                <TextInput id="prompt" value={prompt} onChange={(e) => setPrompt(e.target.value)} />
+              </Field>
+            )}
+            <SamplingFields
+              value={sampling}
+              onChange={setSampling}
+              errors={form.errors}
+              showSteps={mode === "cfg-compare"}
+            />
+            {mode === "cfg-compare" && (
+              <NumberField
+                id="batch"
+                label="Samples"
+                value={batch}
+                onChange={setBatch}
+                hint="1–8"
+                error={form.errors.batch}
+              />
+            )}
+            <FormErrors errors={form.errors} inline={INLINE} />
+            <Button type="submit" disabled={form.pending}>
+              Run
+            </Button>
+          </form>
+        </Panel>
+        <div className="flex min-w-0 flex-col gap-6">
+          {form.jobId && (
+            <Panel title="Running">
+              <JobProgress id={form.jobId} />
+            </Panel>
+          )}
+          <GenerationList procedures={["forward", "denoise-compare", "cfg-compare"]} />
+        </div>
+      </div>
+    </>
+  );
+}

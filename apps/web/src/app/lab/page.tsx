@@ -1,0 +1,18 @@
+import { Suspense } from "react";
+import { PageHeader } from "@/components/page-header";
+import { LabWorkbench } from "./lab-workbench";
+
+export default function LabPage() {
+  return (
+    <>
+      <PageHeader title="Lab">
+        The course&apos;s sampling loops on the chosen model: the forward process at chosen t, classical Gaussian blur
+        against one-step and iterative denoising (with every 5th intermediate), and sampling from pure noise with and
+        without classifier-free guidance.
+      </PageHeader>
+      <Suspense>
+        <LabWorkbench />
+      </Suspense>
+    </>
+  );
+}

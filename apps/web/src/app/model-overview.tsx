@@ -1,0 +1,61 @@
+"use client";
+
+import { Badge, Notice, Panel } from "@diffusion-studio/ui";
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useTRPC } from "@/trpc/react";
+
+/** Which models are installed and what each can do. */
+export function ModelOverview() {
+  const trpc = useTRPC();
+  const models = useQuery(trpc.models.list.queryOptions());
+  return (
+    <Panel title="Models">
+      {models.isLoading ? (
+        <p className="text-sm text-neutral-500">Loading…</p>
+      ) : !models.data?.length ? (
+        <Notice tone="warning" title="No model available">
+          Nothing can be generated until a model is installed. Launch a run on the{" "}
+          <Link href="/training" className="underline">
+            Training
+          </Link>{" "}
+          page and promote it when it finishes.
+        </Notice>
+      ) : (
+        <table className="w-full text-left text-sm">
+          <thead className="text-xs uppercase tracking-wider text-neutral-500">
+            <tr>
+              <th className="py-2 font-medium">Model</th>
+              <th className="font-medium">Conditioning</th>
+              <th className="font-medium">Size</th>
+              <th className="font-medium">Procedures</th>
+              <th className="font-medium">Source</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-neutral-800">
+            {models.data.map((m) => (
+              <tr key={m.id}>
+                <td className="py-2.5">
+                  <div className="font-medium text-neutral-100">{m.name}</div>
+                  <div className="text-xs text-neutral-500">{m.description}</div>
+                </td>
+                <td>
+                  {m.conditioning.type === "class" ? `${m.conditioning.classes.length} classes` : m.conditioning.type}
+                </td>
+                <td className="tabular-nums">{m.shape.slice(1).join("×")}</td>
+                <td>
+                  <div className="flex flex-wrap gap-1">
+                    {m.procedures.map((p) => (
+                      <Badge key={p}>{p}</Badge>
+                    ))}
+                  </div>
+                </td>
+                <td>{m.source}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Panel>
+  );
+}

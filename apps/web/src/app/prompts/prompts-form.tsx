@@ -1,0 +1,97 @@
+"use client";
+
+import { Button, Field, Panel, TextArea } from "@diffusion-studio/ui";
+import { useCallback, useState } from "react";
+import { FormErrors } from "@/components/form-errors";
+import { GenerationList } from "@/components/generation-list";
+import { JobProgress } from "@/components/job-progress";
+import { ModelPicker, useModelChoice } from "@/components/model-picker";
+import { NumberField } from "@/components/number-field";
+import { SamplingFields } from "@/components/sampling-fields";
+import { useRecipeForm } from "@/hooks/use-recipe-form";
+import type { ModelInfo } from "@/shared/models";
+import { generateRecipe, LIMITS } from "@/shared/recipes";
+
+const INLINE = ["prompts", "prompt", "steps", "guidance", "seed", "batch"];
+
+export function PromptsForm() {
+  const [prompts, setPrompts] = useState("a handwritten 7\na handwritten 3");
+  const [sampling, setSampling] = useState({ steps: 50, guidance: 5, seed: 0 });
+  const [batch, setBatch] = useState(4);
+  const form = useRecipeForm(generateRecipe);
+
+  const applyDefaults = useCallback(
+    (m: ModelInfo) => setSampling((s) => ({ ...s, steps: m.defaults.steps, guidance: m.defaults.guidance })),
+    [],
+  );
+  const { modelId, setModelId, model } = useModelChoice("generate", applyDefaults);
+
+  const submit = () =>
+    form.submit({
+      procedure: "generate",
+      modelId,
+      prompts: prompts.split("\n").filter((p) => p.trim() !== ""),
+      ...sampling,
+      batch,
+    });
+
+  return (
+    <div className="grid grid-cols-1 gap-8 lg:grid-cols-[380px_1fr]">
+      <Panel title="Recipe" className="self-start">
+        <form
+          className="flex flex-col gap-4"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            submit();
+          }}
+        >
+          <ModelPicker procedure="generate" value={modelId} onChange={setModelId} error={form.errors.modelId} />
+          <Field
+            label="Prompts"
+            htmlFor="prompts"
+            hint={`One per line, up to 8. ${model?.conditioning.type === "class" ? "This model draws digits: “a handwritten 7”." : ""}`}
+            error={form.errors.prompts ?? form.errors.prompt}
+          >
+            <TextArea id="prompts" rows={3} value={prompts} onChange={(e) => setPrompts(e.target.value)} />
+          </Field>
+          {model && model.promptExamples.length > 0 && (
+            <div className="flex flex-wrap gap-1.5">
+              {model.promptExamples.map((p) => (
+                <button
+                  key={p}
+                  type="button"
+                  className="rounded-full bg-neutral-800 px-2.5 py-1 text-xs text-neutral-300 hover:bg-neutral-700"
+                  onClick={() => setPrompts((cur) => (cur ? `${cur}\n${p}` : p))}
+                >
+                  {p}
+                </button>
+              ))}
+            </div>
+          )}
+          <SamplingFields value={sampling} onChange={setSampling} errors={form.errors} />
+          <NumberField
+            id="batch"
+            label="Images per prompt"
+            value={batch}
+            onChange={setBatch}
+            hint={`${LIMITS.batch.min}–${LIMITS.batch.max}`}
+            error={form.errors.batch}
+          />
+          <FormErrors errors={form.errors} inline={INLINE} />
+          <Button type="submit" disabled={form.pending}>
+            {form.pending ? "Submitting…" : "Generate"}
+          </Button>
+        </form>
+      </Panel>
+      <div className="flex min-w-0 flex-col gap-6">
+        {form.jobId && (
+          <Panel title="Generating">
+            <JobProgress id={form.jobId} />
+          </Panel>
+        )}
+        <GenerationList procedures={["generate", "cfg-compare"]} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,73 @@
+"use client";
+
+import { cx } from "@diffusion-studio/ui";
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { useTRPC } from "@/trpc/react";
+
+const LINKS = [
+  { href: "/prompts", label: "Prompts" },
+  { href: "/edits", label: "Edits" },
+  { href: "/illusions", label: "Illusions" },
+  { href: "/lab", label: "Lab" },
+  { href: "/training", label: "Training" },
+] as const;
+
+/** The top bar: sections, and the server's state (database, queue, whether this browser may run jobs). */
+export function AppNav() {
+  const path = usePathname();
+  const trpc = useTRPC();
+  const status = useQuery({ ...trpc.system.status.queryOptions(), refetchInterval: 5000 });
+  const s = status.data;
+  return (
+    <header className="sticky top-0 z-10 border-b border-neutral-800 bg-neutral-950/85 backdrop-blur">
+      <div className="mx-auto flex h-14 max-w-7xl items-center gap-8 px-6">
+        <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight">
+          <span className="grid h-7 w-7 place-items-center rounded-md bg-gradient-to-br from-indigo-400 to-fuchsia-500 text-xs font-bold text-white">
+            DS
+          </span>
+          Diffusion Studio
+        </Link>
+        <nav className="flex items-center gap-1 text-sm">
+          {LINKS.map((l) => (
+            <Link
+              key={l.href}
+              href={l.href}
+              className={cx(
+                "rounded-md px-3 py-1.5 transition-colors",
+                path.startsWith(l.href) ? "bg-neutral-800 text-white" : "text-neutral-400 hover:text-neutral-100",
+              )}
+            >
+              {l.label}
+            </Link>
+          ))}
+        </nav>
+        <div className="ml-auto flex items-center gap-3 text-xs text-neutral-400" data-testid="server-status">
+          {s ? (
+            <>
+              <span className="flex items-center gap-1.5">
+                <span className="h-2 w-2 rounded-full bg-emerald-400" />
+                {s.database === "pglite" ? "PGlite" : "PostgreSQL"}
+              </span>
+              <span>
+                queue {s.queue.running}/{s.queue.workers} running · {s.queue.waiting} waiting
+              </span>
+              {s.tokenRequired && !s.authorized && (
+                <Link href="/sign-in" className="text-amber-300 hover:underline">
+                  sign in to run jobs
+                </Link>
+              )}
+            </>
+          ) : status.isError ? (
+            <span className="flex items-center gap-1.5 text-rose-300">
+              <span className="h-2 w-2 rounded-full bg-rose-400" /> server unreachable
+            </span>
+          ) : (
+            <span>connecting…</span>
+          )}
+        </div>
+      </div>
+    </header>
+  );
+}

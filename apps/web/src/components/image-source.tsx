@@ -1,0 +1,87 @@
+"use client";
+
+import { Button, cx, Notice, PaintCanvas, PixelImage } from "@diffusion-studio/ui";
+import { useState } from "react";
+import { type Uploaded, useUpload } from "@/hooks/use-upload";
+
+export interface ImageSourceProps {
+  /** Canvas size for sketches: the model's resolution. */
+  width: number;
+  height: number;
+  value: Uploaded | undefined;
+  onChange: (u: Uploaded | undefined) => void;
+  error?: string;
+}
+
+/** The input image of an edit: drawn on a canvas (the course's favourite) or uploaded. */
+export function ImageSource({ width, height, value, onChange, error }: ImageSourceProps) {
+  const [tab, setTab] = useState<"draw" | "upload">("draw");
+  const [clear, setClear] = useState(0);
+  const { upload, pending, error: uploadError } = useUpload();
+
+  return (
+    <div className="flex flex-col gap-3">
+      <div className="flex gap-1 rounded-lg bg-neutral-950 p-1 ring-1 ring-neutral-800" role="tablist">
+        {(["draw", "upload"] as const).map((t) => (
+          <button
+            key={t}
+            type="button"
+            role="tab"
+            aria-selected={tab === t}
+            onClick={() => setTab(t)}
+            className={cx(
+              "flex-1 rounded-md px-3 py-1.5 text-sm",
+              tab === t ? "bg-neutral-800 text-white" : "text-neutral-400 hover:text-neutral-200",
+            )}
+          >
+            {t === "draw" ? "Draw a sketch" : "Upload an image"}
+          </button>
+        ))}
+      </div>
+      {tab === "draw" ? (
+        <div className="flex flex-col items-start gap-2">
+          <PaintCanvas
+            width={width}
+            height={height}
+            mode="sketch"
+            label="sketch canvas"
+            clearSignal={clear}
+            onChange={async (png) => onChange(png ? await upload(png) : undefined)}
+          />
+          <div className="flex items-center gap-3">
+            <Button variant="secondary" size="sm" onClick={() => setClear((c) => c + 1)}>
+              Clear
+            </Button>
+            <span className="text-xs text-neutral-500">
+              Draw with the mouse, white on black, {width}×{height}.
+            </span>
+          </div>
+        </div>
+      ) : (
+        <div className="flex items-center gap-4">
+          <label className="cursor-pointer rounded-lg border border-dashed border-neutral-700 px-4 py-6 text-sm text-neutral-400 hover:border-indigo-400 hover:text-neutral-200">
+            Choose PNG, JPEG, WebP or GIF…
+            <input
+              type="file"
+              accept="image/*"
+              className="sr-only"
+              data-testid="file-input"
+              onChange={async (e) => {
+                const file = e.target.files?.[0];
+                e.target.value = "";
+                if (file) onChange(await upload(file));
+              }}
+            />
+          </label>
+          {value && <PixelImage src={value.url} alt="uploaded source" size={96} />}
+        </div>
+      )}
+      {pending && <p className="text-xs text-neutral-500">Uploading…</p>}
+      {(uploadError || error) && (
+        <Notice tone="error" title="Image not accepted">
+          {uploadError ?? error}
+        </Notice>
+      )}
+    </div>
+  );
+}

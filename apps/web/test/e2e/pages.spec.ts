@@ -1,0 +1,25 @@
+import { expect, test } from "@playwright/test";
+import { screenshot } from "./support";
+
+const PAGES = [
+  { path: "/", name: "home", heading: "Diffusion Studio" },
+  { path: "/prompts", name: "prompts", heading: "Prompts" },
+  { path: "/edits", name: "edits", heading: "Edits" },
+  { path: "/illusions", name: "illusions", heading: "Illusions" },
+  { path: "/lab", name: "lab", heading: "Lab" },
+  { path: "/training", name: "training", heading: "Training" },
+] as const;
+
+for (const p of PAGES) {
+  test(`${p.name} page renders and talks to the API`, async ({ page }) => {
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(p.path);
+    await expect(page.getByRole("heading", { level: 1, name: p.heading })).toBeVisible();
+    // The status bar is filled from the tRPC API.
+    await expect(page.getByTestId("server-status")).toContainText("PGlite");
+    await page.waitForLoadState("networkidle");
+    await screenshot(page, p.name);
+    expect(errors).toEqual([]);
+  });
+}

@@ -1,0 +1,30 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import type { Page } from "@playwright/test";
+import sharp from "sharp";
+
+export const SCREENSHOTS = path.resolve(import.meta.dirname, "../../test-results/screenshots");
+
+/** Saves a full-page screenshot under test-results/screenshots/<name>.png for people to look at. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await fs.mkdir(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** A small grey PNG, as an uploaded photo would be. */
+export async function pngBuffer(width = 28, height = 28): Promise<Buffer> {
+  return sharp({ create: { width, height, channels: 3, background: "#777777" } })
+    .png()
+    .toBuffer();
+}
+
+/** Draws a stroke across a canvas, in fractions of its size. */
+export async function drawStroke(page: Page, label: string, points: [number, number][]): Promise<void> {
+  const canvas = page.getByLabel(label);
+  const box = (await canvas.boundingBox())!;
+  const at = ([fx, fy]: [number, number]) => [box.x + fx * box.width, box.y + fy * box.height] as const;
+  await page.mouse.move(...at(points[0]!));
+  await page.mouse.down();
+  for (const p of points.slice(1)) await page.mouse.move(...at(p), { steps: 4 });
+  await page.mouse.up();
+}
