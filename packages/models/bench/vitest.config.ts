@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     fileParallelism: false,
     reporters: ["verbose"],
+    // Print progress lines as they happen (a 300-step run takes minutes).
+    disableConsoleIntercept: true,
   },
 });

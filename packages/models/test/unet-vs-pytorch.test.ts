@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { ADAM_DEFAULTS } from "../src/graph/adam.js";
 import { describeModel, expAvgName } from "../src/graphs.js";
 import type { ModelKind } from "../src/nn/kinds.js";
+import { createNodeRuntime } from "../src/node.js";
 import { Trainer, type TrainingBatch } from "../src/runtime/trainer.js";
 import { fixture, maxAbs, relativeError, runtime } from "./helpers.js";
 
@@ -69,5 +70,30 @@ describe.each(KINDS)("%s at D=8 vs PyTorch", (kind) => {
     const reference = JSON.parse(meta.adam_losses!) as number[];
     for (const [i, l] of losses.entries()) expect(Math.abs(l - reference[i]!) / reference[i]!).toBeLessThan(1e-3);
     trainer.dispose();
+  });
+});
+
+describe("ORT graph optimizations", () => {
+  it("do not change the training step's numbers ('all' vs 'disabled')", async () => {
+    const { weights, batch } = load("flow-time");
+    const run = async (level: "all" | "disabled") => {
+      const rt = createNodeRuntime({ threads: 2, graphOptimizationLevel: level });
+      const trainer = await Trainer.create(rt, {
+        kind: "flow-time",
+        D: 8,
+        batchSize: 4,
+        lr: 1e-2,
+        initialWeights: weights,
+      });
+      const loss = (await trainer.step(batch)).loss;
+      return { loss, state: trainer.stateTensors() };
+    };
+    const all = await run("all");
+    const disabled = await run("disabled");
+    expect(Math.abs(all.loss - disabled.loss)).toBeLessThan(1e-6);
+    for (const [name, value] of all.state) {
+      if (name.startsWith("optimizer.exp_avg."))
+        expect(relativeError(value, disabled.state.get(name)!), name).toBeLessThan(1e-5);
+    }
   });
 });
