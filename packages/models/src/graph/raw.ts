@@ -2,7 +2,7 @@
  * Non-differentiable node emitters with shape inference. The differentiable ops in `ops/` and their gradient rules are
  * written with these (gradients are never differentiated again, so they need no tape entries).
  */
-import { attrInt, attrInts, type GraphBuilder, type SymTensor } from "./builder.js";
+import { attrFloat, attrInt, attrInts, type GraphBuilder, type SymTensor } from "./builder.js";
 
 export function broadcastShapes(a: readonly number[], b: readonly number[]): number[] {
   const rank = Math.max(a.length, b.length);
@@ -108,4 +108,24 @@ export function unbroadcast(b: GraphBuilder, g: SymTensor, shape: readonly numbe
 /** An all-zero float tensor of the given shape (an Expand of a scalar). */
 export function zeros(b: GraphBuilder, shape: readonly number[]): SymTensor {
   return b.node("Expand", [b.scalar(0), b.ints(shape)], shape);
+}
+
+/**
+ * u·scale + shift per channel (axis 1 of [N, C, ...]) in one pass: an inference-mode BatchNormalization with mean 0,
+ * variance 1 and epsilon 0, since ORT fuses no multiply-add of broadcast operands. Numbers apply to every channel.
+ */
+export function channelAffine(
+  b: GraphBuilder,
+  u: SymTensor,
+  scale: SymTensor | number,
+  shift: SymTensor | number,
+): SymTensor {
+  const c = u.shape[1]!;
+  const perChannel = (v: SymTensor | number) =>
+    typeof v === "number" ? b.constant(new Float32Array(c).fill(v), [c]) : v;
+  const zero = b.constant(new Float32Array(c), [c]);
+  const one = b.constant(new Float32Array(c).fill(1), [c]);
+  return b.node("BatchNormalization", [u, perChannel(scale), perChannel(shift), zero, one], u.shape, {
+    epsilon: attrFloat(0),
+  });
 }

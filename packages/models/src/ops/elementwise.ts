@@ -1,7 +1,7 @@
 /** Broadcasting arithmetic, GELU and shape ops, each with its gradient rule next to it. */
 import type { GraphBuilder, SymTensor } from "../graph/builder.js";
 import { attrInt } from "../graph/builder.js";
-import { radd, reshape as rawReshape, rdiv, rmul, rsub, unary, unbroadcast } from "../graph/raw.js";
+import { channelAffine, radd, reshape as rawReshape, rdiv, rmul, rsub, unary, unbroadcast } from "../graph/raw.js";
 
 export function add(b: GraphBuilder, x: SymTensor, y: SymTensor): SymTensor {
   const out = radd(b, x, y);
@@ -36,12 +36,12 @@ export function scale(b: GraphBuilder, x: SymTensor, factor: number): SymTensor 
 
 /** Exact GELU, x·Φ(x) with Φ(x) = ½(1 + erf(x/√2)) (PyTorch's default `approximate="none"`). */
 export function gelu(b: GraphBuilder, x: SymTensor): SymTensor {
-  const erf = unary(b, "Erf", rmul(b, x, Math.SQRT1_2));
-  const cdf = rmul(b, radd(b, erf, 1), 0.5);
+  const scaled = rmul(b, x, Math.SQRT1_2);
+  const cdf = channelAffine(b, unary(b, "Erf", scaled), 0.5, 0.5);
   const out = rmul(b, x, cdf);
   return b.record([x], out, (g) => {
-    // d/dx x·Φ(x) = Φ(x) + x·φ(x), φ(x) = exp(−x²/2)/√(2π)
-    const pdf = rmul(b, unary(b, "Exp", rmul(b, rmul(b, x, x), -0.5)), 1 / Math.sqrt(2 * Math.PI));
+    // d/dx x·Φ(x) = Φ(x) + x·φ(x), φ(x) = exp(−x²/2 − ln√(2π)) and x²/2 = scaled²
+    const pdf = unary(b, "Exp", channelAffine(b, rmul(b, scaled, scaled), -1, -0.5 * Math.log(2 * Math.PI)));
     return [rmul(b, g, radd(b, cdf, rmul(b, x, pdf)))];
   });
 }

@@ -3,7 +3,7 @@
  * running variance with the unbiased one (×n/(n−1)); ORT's `training_mode=1` is not relied on.
  */
 import { attrFloat, attrInt, attrInts, type GraphBuilder, type SymTensor } from "../graph/builder.js";
-import { radd, reduceMean, reduceSum, reshape, rmul, rsub, unary } from "../graph/raw.js";
+import { channelAffine, radd, reduceMean, reduceSum, reshape, rmul, rsub, unary } from "../graph/raw.js";
 
 export interface BatchNormOptions {
   /** PyTorch default 1e-5. */
@@ -18,22 +18,6 @@ export interface BatchNormTrainResult {
   readonly y: SymTensor;
   readonly newRunningMean: SymTensor;
   readonly newRunningVar: SymTensor;
-}
-
-/**
- * A per-channel affine map u·scale + shift of [N, C, ...] in one pass: an inference-mode BatchNormalization with mean 0,
- * variance 1 and epsilon 0 (ORT has no fused multiply-add for broadcast operands).
- */
-function channelAffine(b: GraphBuilder, u: SymTensor, scale: SymTensor, shift: SymTensor): SymTensor {
-  const c = u.shape[1]!;
-  return b.node(
-    "BatchNormalization",
-    [u, scale, shift, b.constant(new Float32Array(c), [c]), b.constant(new Float32Array(c).fill(1), [c])],
-    u.shape,
-    {
-      epsilon: attrFloat(0),
-    },
-  );
 }
 
 /**
