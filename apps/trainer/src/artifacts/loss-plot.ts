@@ -29,13 +29,18 @@ export function lossCurveSpec(points: readonly LossPoint[], options: LossPlotOpt
     background: "white",
     data: { values: positive.map((p) => ({ step: p.step, epoch: p.epoch, loss: p.loss })) },
     encoding: {
-      x: { field: "step", type: "quantitative", title: "training step" },
+      x: { field: "step", type: "quantitative", title: "training step", scale: { nice: false } },
     },
     layer: [
       {
         mark: { type: "line", color: "#9ecae9", strokeWidth: 1 },
         encoding: {
-          y: { field: "loss", type: "quantitative", title: "loss", scale: { type: logScale ? "log" : "linear" } },
+          y: {
+            field: "loss",
+            type: "quantitative",
+            title: "loss",
+            scale: { type: logScale ? "log" : "linear", nice: false },
+          },
         },
       },
       {

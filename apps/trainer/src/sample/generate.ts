@@ -1,0 +1,112 @@
+import {
+  ancestralDdpmSampler,
+  type Condition,
+  type Denoiser,
+  FlowEulerSampler,
+  type ImageBatch,
+  Rng,
+  type Sampler,
+  StridedDdpmSampler,
+  stridedTimesteps,
+} from "@diffusion-studio/core";
+import type { DdpmConfig, DdpmSchedule, FlowConfig } from "../config/schema.js";
+
+/** What to draw: one condition per image (`null` = unconditional), guided with `cfgScale` when conditioned. */
+export interface GenerateRequest {
+  readonly conditions: readonly Condition[];
+  /** CFG γ: u = u_uncond + γ·(u_cond − u_uncond). Ignored when every condition is null. */
+  readonly cfgScale: number;
+  readonly seed: number;
+  /** Keep this many evenly spaced intermediate states x_t (plus the start and the end) for a GIF. */
+  readonly keepFrames?: number;
+}
+
+export interface GenerateResult {
+  readonly images: ImageBatch;
+  /** x at the kept levels, the first being pure noise and the last `images`. */
+  readonly frames: readonly ImageBatch[];
+}
+
+export function coreSchedule(schedule: DdpmSchedule) {
+  return schedule.kind === "linear"
+    ? ({
+        type: "linear",
+        numTrainTimesteps: schedule.T,
+        betaStart: schedule.betaStart,
+        betaEnd: schedule.betaEnd,
+      } as const)
+    : ({ type: "squaredcos_cap_v2", numTrainTimesteps: schedule.T } as const);
+}
+
+/**
+ * The sampler of an experiment:
+ * - flow: Euler with `sampleSteps` steps (Algorithm B.2);
+ * - ddpm with stride 1: the full ancestral sampler T−1 … 0 with σ² = β_t (Algorithm B.2/B.4);
+ * - ddpm with a stride: part A's list (990, 960, …, 0 for T = 1000, stride 30) with diffusers' posterior variance β̃,
+ *   the natural choice when a strided step's β = 1 − ᾱ_t/ᾱ_t′ is large.
+ */
+export function samplerFor(config: FlowConfig | DdpmConfig): Sampler {
+  if (config.objective === "flow") return new FlowEulerSampler({ numSteps: config.flow.sampleSteps });
+  const { schedule, sampleStride } = config.ddpm;
+  if (sampleStride === 1) return ancestralDdpmSampler({ schedule: coreSchedule(schedule), variance: "fixed_large" });
+  const start = Math.floor((schedule.T - 1) / sampleStride) * sampleStride;
+  return new StridedDdpmSampler({
+    schedule: coreSchedule(schedule),
+    timesteps: stridedTimesteps(start, sampleStride, 0),
+    toClean: true,
+    variance: "fixed_small",
+  });
+}
+
+/** Runs the reverse process from N(0, I) noise; every step is one `predict` call holding both CFG branches. */
+export async function generate(
+  denoiser: Denoiser,
+  sampler: Sampler,
+  request: GenerateRequest,
+): Promise<GenerateResult> {
+  const { conditions, cfgScale } = request;
+  const n = conditions.length;
+  const shape = [n, denoiser.info.channels, denoiser.info.height, denoiser.info.width] as const;
+  const rng = new Rng(request.seed >>> 0);
+  let x: ImageBatch = rng.gaussian(shape);
+  const guided = conditions.some((c) => c !== null);
+  const keep = new Set<number>();
+  const frames = Math.max(0, request.keepFrames ?? 0);
+  for (let k = 0; k <= frames; k++) keep.add(Math.round((k * sampler.numSteps) / Math.max(1, frames)));
+  const kept: ImageBatch[] = keep.has(0) ? [x] : [];
+  const size = x.data.length;
+  for (let i = 0; i < sampler.numSteps; i++) {
+    const t = sampler.levels[i];
+    const input: ImageBatch = guided
+      ? { data: concat(x.data, x.data), shape: [2 * n, shape[1], shape[2], shape[3]] }
+      : x;
+    const out = await denoiser.predict({
+      x: input,
+      t: new Float32Array(input.shape[0]).fill(t),
+      conditions: guided ? [...conditions, ...conditions.map(() => null)] : conditions,
+    });
+    let prediction = out.prediction;
+    if (guided) {
+      const p = out.prediction.data;
+      const g = new Float32Array(size);
+      for (let j = 0; j < size; j++) g[j] = p[size + j] + cfgScale * (p[j] - p[size + j]);
+      prediction = { data: g, shape };
+    }
+    const noise = sampler.stepNeedsNoise(i) ? rng.gaussian(shape) : undefined;
+    x = sampler.step(i, x, { kind: out.kind, prediction }, noise).prevSample;
+    if (keep.has(i + 1)) kept.push(x);
+  }
+  return { images: x, frames: kept };
+}
+
+function concat(a: Float32Array, b: Float32Array): Float32Array {
+  const out = new Float32Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/** `count` conditions cycling through the digits 0–9, so a 10-column grid has one digit per column. */
+export function digitConditions(count: number): Condition[] {
+  return Array.from({ length: count }, (_, i) => ({ classLabel: i % 10 }));
+}

@@ -1,0 +1,55 @@
+import type { Denoiser } from "@diffusion-studio/core";
+import { createDenoiser, type ModelCard } from "@diffusion-studio/models";
+import { createTrainer, loadInferenceModel } from "@diffusion-studio/models/node";
+import type { EngineFactory } from "./engine.js";
+
+/** The real engine: @diffusion-studio/models' ONNX Runtime trainer on the CPU. */
+export const modelsEngine: EngineFactory = async (options) => {
+  const trainer = await createTrainer({
+    kind: options.kind,
+    D: options.D,
+    batchSize: options.batchSize,
+    seed: options.seed,
+    lr: options.lr,
+    adam: options.adam,
+    ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
+    ...(options.threads ? { threads: options.threads } : {}),
+  });
+  const extra = options.numTrainTimesteps ? { numTrainTimesteps: options.numTrainTimesteps } : undefined;
+  return {
+    get lr() {
+      return trainer.lr;
+    },
+    set lr(value: number) {
+      trainer.lr = value;
+    },
+    get stepCount() {
+      return trainer.stepCount;
+    },
+    step: (input) => trainer.step(input),
+    saveCheckpoint: () => trainer.saveCheckpoint(),
+    exportInference: () => trainer.exportInference(extra),
+    dispose: () => trainer.dispose(),
+  };
+};
+
+/** A loaded eval-mode model with its card and batched run. */
+export interface LoadedModel {
+  readonly card: ModelCard;
+  run(inputs: { x: Float32Array; t?: Float32Array; c?: Float32Array }): Promise<Float32Array>;
+  dispose(): Promise<void>;
+}
+
+export async function loadModel(onnx: Uint8Array, threads?: number): Promise<LoadedModel> {
+  return loadInferenceModel(onnx, threads ? { threads } : {});
+}
+
+/**
+ * The model as a core Denoiser. A DDPM model trained on a schedule other than the engine's default T carries its T in
+ * the card's `extra.numTrainTimesteps`; the adapter must scale timesteps by that T.
+ */
+export function denoiserOf(model: LoadedModel): Denoiser {
+  const T = model.card.extra?.numTrainTimesteps;
+  const card = typeof T === "number" ? { ...model.card, numTrainTimesteps: T } : model.card;
+  return createDenoiser({ card, run: (inputs) => model.run(inputs) });
+}
