@@ -2,14 +2,20 @@
  * Node entry: ONNX Runtime sessions on onnxruntime-node (CPU, or CUDA when the provider libraries are installed and
  * asked for), the Trainer and inference models.
  */
-import { availableParallelism } from "node:os";
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { arch, availableParallelism, platform } from "node:os";
+import { dirname, join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { InferenceModel } from "./runtime/inference-model.js";
 import type { Runtime } from "./runtime/runtime.js";
 import { Trainer, type TrainerOptions } from "./runtime/trainer.js";
 
 export interface NodeRuntimeOptions {
-  /** "cpu" (default), "cuda", or "auto" (CUDA when its provider loads, else CPU). */
+  /**
+   * "auto" (default): CUDA when onnxruntime-node's CUDA provider libraries are installed (see the root README, "GPU
+   * hosts") and load, else CPU. "cpu" or "cuda" force one.
+   */
   readonly device?: "cpu" | "cuda" | "auto";
   /** Intra-op threads; default: all cores. */
   readonly threads?: number;
@@ -17,8 +23,14 @@ export interface NodeRuntimeOptions {
   readonly graphOptimizationLevel?: "disabled" | "basic" | "extended" | "all";
 }
 
+/** Whether onnxruntime-node's install script fetched the CUDA provider next to the CPU binaries. */
+export function cudaProviderInstalled(): boolean {
+  const packageDir = dirname(dirname(createRequire(import.meta.url).resolve("onnxruntime-node")));
+  return existsSync(join(packageDir, "bin", "napi-v6", platform(), arch(), "libonnxruntime_providers_cuda.so"));
+}
+
 export function createNodeRuntime(options: NodeRuntimeOptions = {}): Runtime {
-  const device = options.device ?? "cpu";
+  const device = options.device ?? "auto";
   if (!["cpu", "cuda", "auto"].includes(device)) {
     throw new RangeError(`\`device\` must be "cpu", "cuda" or "auto"; got "${device}"`);
   }
@@ -32,7 +44,8 @@ export function createNodeRuntime(options: NodeRuntimeOptions = {}): Runtime {
     executionMode: "sequential",
     graphOptimizationLevel: options.graphOptimizationLevel ?? "all",
   };
-  let resolved: "cpu" | "cuda" | null = device === "auto" ? null : device;
+  // "auto" only tries CUDA when its libraries exist: a failed attempt prints an ORT error line.
+  let resolved: "cpu" | "cuda" | null = device === "auto" ? (cudaProviderInstalled() ? null : "cpu") : device;
   return {
     get name() {
       return `onnxruntime-node (${resolved ?? "auto"})`;
@@ -40,21 +53,22 @@ export function createNodeRuntime(options: NodeRuntimeOptions = {}): Runtime {
     async createSession(model) {
       if (resolved === null) {
         try {
-          const session = await ort.InferenceSession.create(model, { ...base, executionProviders: ["cuda"] });
+          const session = await ort.InferenceSession.create(model, { ...base, executionProviders: ["cuda", "cpu"] });
           resolved = "cuda";
           return session;
         } catch {
           resolved = "cpu";
         }
       }
-      return ort.InferenceSession.create(model, { ...base, executionProviders: [resolved] });
+      const providers = resolved === "cuda" ? ["cuda", "cpu"] : ["cpu"];
+      return ort.InferenceSession.create(model, { ...base, executionProviders: providers });
     },
     tensor: (data, dims) => new ort.Tensor("float32", data, dims),
   };
 }
 
 let defaultRuntime: Runtime | null = null;
-/** A process-wide CPU runtime with all cores, created on first use. */
+/** A process-wide runtime (device "auto", all cores), created on first use. */
 export function defaultNodeRuntime(): Runtime {
   defaultRuntime ??= createNodeRuntime();
   return defaultRuntime;

@@ -3,7 +3,7 @@ import { mulberry32 } from "@diffusion-studio/core";
 import { describe, expect, it } from "vitest";
 import { decodeCheckpoint } from "../src/checkpoint/checkpoint.js";
 import { decodeSafetensors } from "../src/checkpoint/safetensors.js";
-import { createTrainer } from "../src/node.js";
+import { createNodeRuntime, createTrainer, cudaProviderInstalled } from "../src/node.js";
 import type { TrainingBatch } from "../src/runtime/trainer.js";
 import { runtime } from "./helpers.js";
 import { readMnist } from "./mnist.js";
@@ -111,5 +111,9 @@ describe("Trainer", () => {
     expect(() => {
       trainer.lr = Number.NaN;
     }).toThrow(/`lr`/);
+    expect(() => createNodeRuntime({ device: "tpu" as "cpu" })).toThrow(/`device`/);
+    expect(() => createNodeRuntime({ threads: 0 })).toThrow(/`threads`.*\[1, 256\]/);
+    // "auto" on a machine without onnxruntime-node's CUDA provider libraries is plain CPU
+    if (!cudaProviderInstalled()) expect(createNodeRuntime().name).toBe("onnxruntime-node (cpu)");
   });
 });
