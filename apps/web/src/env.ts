@@ -22,6 +22,13 @@ const schema = z.object({
   WORKERS: z.coerce.number().int().min(1).max(16).default(1),
   /** Jobs that may wait for a worker before new ones are answered with "busy". */
   QUEUE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(32),
+  /** Extra models (`<id>.onnx` files exported by the trainer) to offer besides the promoted ones. */
+  MODELS_DIR: z.string().optional(),
+  /**
+   * Where inference runs: "cpu", "cuda", or "auto" (CUDA when onnxruntime-node's CUDA provider is installed, else
+   * CPU). CPU by default, because probing for CUDA logs an error on hosts without it.
+   */
+  INFERENCE_DEVICE: z.enum(["cpu", "cuda", "auto"]).default("cpu"),
   /** The compiled worker entry (built by `tsc -p tsconfig.worker.json`). */
   WORKER_SCRIPT: z.string().default("dist/worker/main.js"),
 });
@@ -41,6 +48,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     // Resolved at run time from where the server starts; not something the bundler should trace.
     dataDir: path.resolve(/*turbopackIgnore: true*/ process.cwd(), env.DATA_DIR),
     workerScript: path.resolve(/*turbopackIgnore: true*/ process.cwd(), env.WORKER_SCRIPT),
+    MODELS_DIR: env.MODELS_DIR ? path.resolve(/*turbopackIgnore: true*/ process.cwd(), env.MODELS_DIR) : undefined,
     exposed: !LOOPBACK.has(env.HOST),
   };
 }

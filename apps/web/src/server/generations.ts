@@ -5,6 +5,7 @@ import path from "node:path";
 import { and, desc, eq, inArray, lt } from "drizzle-orm";
 import { ApiError } from "@/shared/errors";
 import type { JobEvent, JobImage, JobState } from "@/shared/jobs";
+import { promptCondition } from "@/shared/prompts";
 import type { Procedure, Recipe } from "@/shared/recipes";
 import type { WorkerTask } from "@/shared/task";
 import { artifactUrl } from "@/shared/urls";
@@ -33,6 +34,7 @@ export class Generations {
     private readonly queue: JobQueue,
     private readonly models: ModelRegistry,
     private readonly dataDir: DataDir,
+    private readonly device: WorkerTask["device"] = "cpu",
   ) {
     queue.onFinished((id, event) => void this.record(id, event));
   }
@@ -154,9 +156,10 @@ export class Generations {
     }
     return {
       recipe,
-      model: { info: model.info, dir: model.dir },
+      model: { info: model.info, file: model.file },
       inputs,
       artifactsDir: this.dataDir.artifacts,
+      device: this.device,
       outputPrefix: path.join("generations", id),
     };
   }
@@ -214,10 +217,37 @@ function checkSupported(recipe: Recipe, model: RegisteredModel): void {
       `procedure: model '${info.id}' does not support '${recipe.procedure}' (it supports ${info.procedures.join(", ")})`,
     );
   }
-  if ("iStarts" in recipe && "steps" in recipe) {
+  if ("iStarts" in recipe) {
     const bad = recipe.iStarts.find((i) => i >= recipe.steps);
-    if (bad !== undefined) {
-      throw new ApiError("BAD_REQUEST", `iStarts: ${bad} is not below steps (${recipe.steps})`);
+    if (bad !== undefined) throw new ApiError("BAD_REQUEST", `iStarts: ${bad} is not below steps (${recipe.steps})`);
+  }
+  if (recipe.procedure === "denoise-compare" && recipe.iStart >= info.defaults.steps) {
+    throw new ApiError("BAD_REQUEST", `iStart: must be below ${info.defaults.steps} for model '${info.id}'`);
+  }
+  // Every prompt must mean something to this model (MNIST models need a digit).
+  for (const [field, prompt] of promptsOf(recipe)) {
+    try {
+      promptCondition(prompt, info.conditioning, field);
+    } catch (err) {
+      throw new ApiError("BAD_REQUEST", (err as Error).message);
     }
+  }
+}
+
+function promptsOf(recipe: Recipe): [string, string][] {
+  switch (recipe.procedure) {
+    case "generate":
+      return recipe.prompts.map((p) => ["prompts", p]);
+    case "anagram":
+      return recipe.parts.map((p) => ["parts", p.prompt]);
+    case "hybrid":
+      return [
+        ["lowPrompt", recipe.lowPrompt],
+        ["highPrompt", recipe.highPrompt],
+      ];
+    case "forward":
+      return [];
+    default:
+      return [["prompt", recipe.prompt]];
   }
 }

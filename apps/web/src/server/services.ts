@@ -5,7 +5,7 @@ import { type OpenedDatabase, openDatabase } from "./db/client";
 import { Generations } from "./generations";
 import { LocalJobQueue } from "./jobs/local-queue";
 import type { JobQueue } from "./jobs/queue";
-import { promotedModelsSource } from "./models/promoted";
+import { onnxDirectorySource } from "./models/onnx-directory";
 import { combineRegistries, type ModelRegistry } from "./models/registry";
 
 /** Everything the API needs, created once per server process. */
@@ -30,8 +30,11 @@ export async function createServices(env: Env = loadEnv()): Promise<Services> {
     workers: env.WORKERS,
     maxWaiting: env.QUEUE_LIMIT,
   });
-  const models = combineRegistries([promotedModelsSource(database.db, dataDir)]);
-  const generations = new Generations(database.db, queue, models, dataDir);
+  const models = combineRegistries([
+    ...(env.MODELS_DIR ? [onnxDirectorySource(env.MODELS_DIR, "configured")] : []),
+    onnxDirectorySource(dataDir.models, "promoted"),
+  ]);
+  const generations = new Generations(database.db, queue, models, dataDir, env.INFERENCE_DEVICE);
   await generations.resumeUnfinished();
   return { env, dataDir, database, queue, models, generations };
 }

@@ -4,10 +4,11 @@ import type { Recipe } from "./recipes.js";
 /** What the portal hands a worker: a validated recipe plus where to find its inputs and put its outputs. */
 export interface WorkerTask {
   readonly recipe: Recipe;
-  readonly model: { readonly info: ModelInfo; readonly dir: string };
+  readonly model: { readonly info: ModelInfo; readonly file: string };
   /** Absolute paths of decoded uploads (PNG). */
   readonly inputs: { readonly image?: string; readonly mask?: string };
   readonly artifactsDir: string;
+  readonly device: "cpu" | "cuda" | "auto";
   /** Outputs go to `<artifactsDir>/<outputPrefix>/…`. */
   readonly outputPrefix: string;
 }

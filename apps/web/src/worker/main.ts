@@ -2,6 +2,7 @@
  * Entry point of an inference worker process. It receives one task at a time from the portal over IPC, runs it off
  * the portal's request thread, and reports progress, images and the outcome.
  */
+import type { WorkerTask } from "../shared/task.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
 import { runTask } from "./run-task.js";
 
@@ -18,7 +19,10 @@ process.on("message", (m: ToWorker) => {
   }
   const abort = new AbortController();
   current = { jobId: m.jobId, abort };
-  runTask(m.task, { signal: abort.signal, emit: (event) => send({ type: "event", jobId: m.jobId, event }) })
+  runTask(m.task as WorkerTask, {
+    signal: abort.signal,
+    emit: (event) => send({ type: "event", jobId: m.jobId, event }),
+  })
     .then((images) => send({ type: "finished", jobId: m.jobId, images }))
     .catch((err: unknown) =>
       send({

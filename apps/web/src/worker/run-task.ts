@@ -1,3 +1,26 @@
+import {
+  type Condition,
+  cloneBatch,
+  forwardProcess,
+  gaussianBlur,
+  hybridImage,
+  type ImageBatch,
+  inpaint,
+  iterativeDenoise,
+  makeView,
+  oneStepDenoise,
+  type ProgressEvent,
+  Rng,
+  sample,
+  sdedit,
+  type ViewConfig,
+  visualAnagram,
+} from "@diffusion-studio/core";
+import { promptCondition } from "../shared/prompts.js";
+import type { View } from "../shared/recipes.js";
+import type { WorkerTask } from "../shared/task.js";
+import { ImageWriter, readImage, readMask } from "./images.js";
+import { type LoadedModel, loadModel, modelTime, samplerFor } from "./models.js";
 import type { WorkerEvent, WorkerImage } from "./protocol.js";
 
 export interface TaskContext {
@@ -5,12 +28,206 @@ export interface TaskContext {
   readonly emit: (event: WorkerEvent) => void;
 }
 
+/** Previews (x_t and x̂0 of the first image) about ten times per run. */
+const PREVIEWS_PER_RUN = 10;
+
 /**
- * Runs one validated task. The sampling procedures come from @diffusion-studio/core and the denoisers from
- * @diffusion-studio/models; until those land, every procedure reports that it is not available.
+ * Runs one validated recipe with @diffusion-studio/core's procedures on the model's denoiser, writing every picture
+ * under the artifacts directory. Results are emitted as soon as they exist, so pages can show them streaming in.
  */
-export async function runTask(task: unknown, ctx: TaskContext): Promise<WorkerImage[]> {
-  void ctx;
-  const procedure = (task as { recipe?: { procedure?: string } }).recipe?.procedure ?? "unknown";
-  throw new Error(`procedure '${procedure}' is not available: no inference engine is installed yet`);
+export async function runTask(task: WorkerTask, ctx: TaskContext): Promise<WorkerImage[]> {
+  const { recipe } = task;
+  const model = await loadModel(task.model.file, task.device);
+  const [, h, w] = task.model.info.shape;
+  const out = new ImageWriter(task.artifactsDir, task.outputPrefix);
+  const results: WorkerImage[] = [];
+  const emitResult = async (batch: ImageBatch, index: number, label: string) => {
+    const image = await out.write(batch, index, label);
+    results.push(image);
+    ctx.emit({ type: "image", image });
+  };
+  const cond = (prompt: string, field?: string): Condition =>
+    promptCondition(prompt, task.model.info.conditioning, field);
+  const common = (steps: number, seed: number) => ({
+    denoiser: model.denoiser,
+    sampler: samplerFor(model.card, steps),
+    noise: new Rng(seed >>> 0),
+    signal: ctx.signal,
+    progressEvery: Math.max(1, Math.round(steps / PREVIEWS_PER_RUN)),
+    onProgress: progress(out, ctx),
+  });
+
+  switch (recipe.procedure) {
+    case "generate": {
+      // Prompt by prompt, so the first prompt's images appear while the next one is still sampling.
+      for (const [k, prompt] of recipe.prompts.entries()) {
+        const images = await sample({
+          ...common(recipe.steps, recipe.seed + k),
+          condition: cond(prompt),
+          batchSize: recipe.batch,
+          guidanceScale: recipe.guidance,
+        });
+        for (let i = 0; i < recipe.batch; i++) await emitResult(images, i, `${prompt} #${i + 1}`);
+      }
+      return results;
+    }
+    case "cfg-compare": {
+      const condition = cond(recipe.prompt);
+      const plain = await sample({ ...common(recipe.steps, recipe.seed), condition, batchSize: recipe.batch });
+      for (let i = 0; i < recipe.batch; i++) await emitResult(plain, i, `no CFG #${i + 1}`);
+      const guided = await sample({
+        ...common(recipe.steps, recipe.seed),
+        condition,
+        batchSize: recipe.batch,
+        guidanceScale: recipe.guidance,
+      });
+      for (let i = 0; i < recipe.batch; i++) await emitResult(guided, i, `γ = ${recipe.guidance} #${i + 1}`);
+      return results;
+    }
+    case "sdedit": {
+      const image = await readImage(task.inputs.image!, h, w);
+      await emitResult(image, 0, "source");
+      const levels = await sdedit({
+        ...common(recipe.steps, recipe.seed),
+        image,
+        iStarts: recipe.iStarts,
+        condition: cond(recipe.prompt),
+        guidanceScale: recipe.guidance,
+      });
+      for (const level of levels) await emitResult(level.result, 0, `i_start = ${level.iStart}`);
+      return results;
+    }
+    case "inpaint": {
+      const image = await readImage(task.inputs.image!, h, w);
+      const mask = await readMask(task.inputs.mask!, h, w);
+      await emitResult(image, 0, "source");
+      await emitResult(mask, 0, "mask");
+      const result = await inpaint({
+        ...common(recipe.steps, recipe.seed),
+        image,
+        mask,
+        condition: cond(recipe.prompt),
+        guidanceScale: recipe.guidance,
+      });
+      await emitResult(result, 0, "inpainted");
+      return results;
+    }
+    case "anagram": {
+      const views = recipe.parts.map((p) => makeView(viewConfig(p.view, h, recipe.seed)));
+      const result = await visualAnagram({
+        ...common(recipe.steps, recipe.seed),
+        views: recipe.parts.map((p, k) => ({ condition: cond(p.prompt, `parts.${k}.prompt`), view: views[k]! })),
+        guidanceScale: recipe.guidance,
+      });
+      for (const [k, p] of recipe.parts.entries())
+        await emitResult(views[k]!.apply(result), 0, `${p.view}: ${p.prompt}`);
+      return results;
+    }
+    case "hybrid": {
+      // The course's 33-tap kernel is wider than a 28-pixel image; ±3σ covers the same Gaussian.
+      const kernelSize = Math.min(2 * Math.ceil(3 * recipe.sigma) + 1, 2 * Math.floor((Math.min(h, w) - 1) / 2) - 1);
+      const result = await hybridImage({
+        ...common(recipe.steps, recipe.seed),
+        lowPassCondition: cond(recipe.lowPrompt, "lowPrompt"),
+        highPassCondition: cond(recipe.highPrompt, "highPrompt"),
+        sigma: recipe.sigma,
+        kernelSize,
+        guidanceScale: recipe.guidance,
+      });
+      await emitResult(result, 0, `hybrid: ${recipe.lowPrompt} / ${recipe.highPrompt}`);
+      return results;
+    }
+    case "forward": {
+      const image = await readImage(task.inputs.image!, h, w);
+      const sampler = samplerFor(model.card, task.model.info.defaults.steps);
+      const noise = new Rng(recipe.seed >>> 0);
+      await emitResult(image, 0, "clean");
+      for (const t of recipe.ts)
+        await emitResult(forwardProcess(sampler, image, modelTime(model.card, t), noise), 0, `t = ${t}`);
+      return results;
+    }
+    case "denoise-compare":
+      await denoiseCompare(task, model, ctx, emitResult);
+      return results;
+  }
+}
+
+/** Course §1.2–1.4: noise an image to level i_start, then clean it up three ways. */
+async function denoiseCompare(
+  task: WorkerTask,
+  model: LoadedModel,
+  ctx: TaskContext,
+  emitResult: (batch: ImageBatch, index: number, label: string) => Promise<void>,
+): Promise<void> {
+  const recipe = task.recipe;
+  if (recipe.procedure !== "denoise-compare") throw new Error("unreachable");
+  const [, h, w] = task.model.info.shape;
+  const steps = task.model.info.defaults.steps;
+  const sampler = samplerFor(model.card, steps);
+  const noise = new Rng(recipe.seed >>> 0);
+  const condition = promptCondition(recipe.prompt, task.model.info.conditioning);
+  const clean = await readImage(task.inputs.image!, h, w);
+  const t = sampler.levels[recipe.iStart]!;
+  const noisy = forwardProcess(sampler, clean, t, noise);
+  await emitResult(clean, 0, "clean");
+  await emitResult(noisy, 0, `noisy (i_start = ${recipe.iStart})`);
+  await emitResult(gaussianBlur(noisy, 5, 2), 0, "Gaussian blur");
+  const oneStep = await oneStepDenoise({
+    denoiser: model.denoiser,
+    sampler,
+    x: noisy,
+    t,
+    condition,
+    signal: ctx.signal,
+  });
+  await emitResult(oneStep, 0, "one-step");
+  // Every 5th intermediate of the iterative run is kept, as in the course's figure.
+  const iterative = await iterativeDenoise({
+    denoiser: model.denoiser,
+    sampler,
+    noise,
+    x: cloneBatch(noisy),
+    iStart: recipe.iStart,
+    condition,
+    signal: ctx.signal,
+    progressEvery: 5,
+    onProgress: async (e) => {
+      if (e.step < e.totalSteps) await emitResult(e.x, 0, `iterative, step ${e.step}`);
+      ctx.emit({ type: "progress", step: e.step, total: e.totalSteps, previews: [] });
+    },
+  });
+  await emitResult(iterative, 0, "iterative");
+}
+
+function viewConfig(view: View, size: number, seed: number): ViewConfig {
+  switch (view) {
+    case "identity":
+    case "flip":
+    case "negate":
+    case "skew":
+      return { type: view };
+    case "rot90":
+      return { type: "rotate", degrees: 90 };
+    case "rot180":
+      return { type: "rotate", degrees: 180 };
+    case "rot270":
+      return { type: "rotate", degrees: 270 };
+    case "jigsaw":
+      return { type: "patchPermute", patchSize: size % 7 === 0 ? size / 4 : size / 2, seed };
+  }
+}
+
+/** Publishes x_t and x̂0 of the first image as small previews. */
+function progress(out: ImageWriter, ctx: TaskContext) {
+  return async (e: ProgressEvent) => {
+    const previews = [
+      await out.write(e.x, 0, `x_t (t=${fmt(e.t)})`, "step"),
+      await out.write(e.predOriginal, 0, "x̂0", "step"),
+    ];
+    ctx.emit({ type: "progress", step: e.step, total: e.totalSteps, previews });
+  };
+}
+
+function fmt(t: number): string {
+  return Number.isInteger(t) ? String(t) : t.toFixed(2);
 }

@@ -7,8 +7,8 @@ import type { ModelInfo } from "@/shared/models";
  */
 export interface RegisteredModel {
   readonly info: ModelInfo;
-  /** Absolute path of the model's directory (ONNX file + model card), handed to the worker. */
-  readonly dir: string;
+  /** Absolute path of the exported ONNX file (its model card is in the metadata), handed to the worker. */
+  readonly file: string;
 }
 
 export interface ModelRegistry {

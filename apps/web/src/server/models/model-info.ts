@@ -1,0 +1,45 @@
+import type { ModelCard } from "@diffusion-studio/models";
+import type { ModelInfo } from "@/shared/models";
+import type { Procedure } from "@/shared/recipes";
+
+/** MNIST class labels as the galleries show them: prompts are "a handwritten 7". */
+export const DIGIT_CLASSES = Array.from({ length: 10 }, (_, label) => ({ label, name: `a handwritten ${label}` }));
+
+const CONDITIONED: Procedure[] = [
+  "generate",
+  "sdedit",
+  "inpaint",
+  "anagram",
+  "hybrid",
+  "forward",
+  "denoise-compare",
+  "cfg-compare",
+];
+const UNCONDITIONED: Procedure[] = ["generate", "sdedit", "inpaint", "forward", "denoise-compare"];
+
+/**
+ * What the UI needs to know about an exported model, from its card. Returns undefined for models that are not
+ * diffusion denoisers (the classifier, the one-step denoiser), which the galleries cannot sample from.
+ */
+export function describeCard(
+  id: string,
+  card: ModelCard,
+  source: ModelInfo["source"],
+  name?: string,
+): ModelInfo | undefined {
+  if (card.prediction !== "velocity" && card.prediction !== "epsilon") return undefined;
+  const flow = card.prediction === "velocity";
+  const conditioned = card.classConditioned;
+  return {
+    id,
+    name: name ?? id,
+    description: `${flow ? "Flow matching" : "DDPM"} UNet (D=${card.D}), ${conditioned ? "class-conditioned on MNIST digits" : "unconditional"}`,
+    source,
+    conditioning: conditioned ? { type: "class", classes: DIGIT_CLASSES } : { type: "none" },
+    shape: [1, 28, 28],
+    procedures: conditioned ? CONDITIONED : UNCONDITIONED,
+    schedules: [flow ? "flow-euler" : "ddpm-strided"],
+    defaults: { steps: flow ? 50 : (card.numTrainTimesteps ?? 300), guidance: conditioned ? 5 : 0 },
+    promptExamples: conditioned ? DIGIT_CLASSES.map((c) => c.name) : [],
+  };
+}

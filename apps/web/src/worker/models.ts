@@ -1,0 +1,63 @@
+import fs from "node:fs/promises";
+import {
+  ancestralDdpmSampler,
+  type Denoiser,
+  FlowEulerSampler,
+  type Sampler,
+  StridedDdpmSampler,
+  spacedTimesteps,
+} from "@diffusion-studio/core";
+import { createDenoiser, type ModelCard } from "@diffusion-studio/models";
+import { loadInferenceModel } from "@diffusion-studio/models/node";
+
+export interface LoadedModel {
+  readonly card: ModelCard;
+  readonly denoiser: Denoiser;
+  dispose(): Promise<void>;
+}
+
+/** Sessions stay loaded between jobs: creating one costs far more than a 28×28 step. */
+const cache = new Map<string, { mtimeMs: number; model: Promise<LoadedModel> }>();
+
+export async function loadModel(file: string, device: "cpu" | "cuda" | "auto"): Promise<LoadedModel> {
+  const { mtimeMs } = await fs.stat(file);
+  const hit = cache.get(file);
+  if (hit && hit.mtimeMs === mtimeMs) return hit.model;
+  if (hit) void hit.model.then((m) => m.dispose()).catch(() => undefined);
+  const model = (async () => {
+    const onnx = new Uint8Array(await fs.readFile(file));
+    // One worker per core at most, and the portal's server needs a core too.
+    const runnable = await loadInferenceModel(onnx, { device, threads: 1 });
+    return { card: runnable.card, denoiser: createDenoiser(runnable), dispose: () => runnable.dispose() };
+  })();
+  cache.set(file, { mtimeMs, model });
+  model.catch(() => cache.delete(file));
+  return model;
+}
+
+/**
+ * The sampler a model's card calls for, with `steps` reverse steps: flow Euler for velocity models; for ε models the
+ * course's full ancestral DDPM when steps = T, otherwise a strided subset of the same schedule.
+ */
+export function samplerFor(card: ModelCard, steps: number): Sampler {
+  if (card.prediction === "velocity") return new FlowEulerSampler({ numSteps: steps });
+  const T = card.numTrainTimesteps ?? 300;
+  const schedule = { type: "linear", numTrainTimesteps: T, betaStart: 1e-4, betaEnd: 0.02 } as const;
+  if (steps >= T) return ancestralDdpmSampler({ schedule });
+  return new StridedDdpmSampler({
+    schedule,
+    timesteps: spacedTimesteps(steps, T, "trailing"),
+    toClean: true,
+    variance: "fixed_small",
+  });
+}
+
+/**
+ * A forward-process time given on the course's 0–999 scale, in the model's own time: a DDPM timestep of its T, or
+ * flow time (1 = clean, so t = 250 of 1000 is flow time 0.75).
+ */
+export function modelTime(card: ModelCard, t1000: number): number {
+  if (card.prediction === "velocity") return 1 - t1000 / 1000;
+  const T = card.numTrainTimesteps ?? 300;
+  return Math.min(T - 1, Math.round((t1000 / 1000) * T));
+}
