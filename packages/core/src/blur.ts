@@ -47,34 +47,31 @@ export function gaussianBlur(batch: ImageBatch, kernelSize: number, sigma?: numb
     );
   }
   const out = imageBatch(batch.shape);
-  const row = new Float64Array(h * w);
-  // Source offsets per output position for each tap, precomputed once per size.
-  const colIdx = new Int32Array(w * kernelSize);
-  for (let x = 0; x < w; x++)
-    for (let k = 0; k < kernelSize; k++) colIdx[x * kernelSize + k] = reflectIndex(x + k - pad, w);
-  const rowIdx = new Int32Array(h * kernelSize);
-  for (let y = 0; y < h; y++)
-    for (let k = 0; k < kernelSize; k++) rowIdx[y * kernelSize + k] = reflectIndex(y + k - pad, h);
+  const tmp = new Float64Array(h * w);
+  const padded = new Float64Array(w + 2 * pad);
+  const acc = new Float64Array(w);
+  const src = batch.data;
   for (let p = 0; p < b * c; p++) {
     const base = p * h * w;
-    const src = batch.data;
-    // Horizontal pass into a float64 buffer, then vertical pass.
+    // Horizontal pass: copy each row into a reflect-padded buffer, then a contiguous dot product per pixel.
     for (let y = 0; y < h; y++) {
       const r = base + y * w;
+      for (let x = -pad; x < w + pad; x++) padded[x + pad] = src[r + reflectIndex(x, w)]!;
       for (let x = 0; x < w; x++) {
-        let acc = 0;
-        const ci = x * kernelSize;
-        for (let k = 0; k < kernelSize; k++) acc += kernel[k]! * src[r + colIdx[ci + k]!]!;
-        row[y * w + x] = acc;
+        let sum = 0;
+        for (let k = 0; k < kernelSize; k++) sum += kernel[k]! * padded[x + k]!;
+        tmp[y * w + x] = sum;
       }
     }
+    // Vertical pass: accumulate whole source rows (reflected) into each output row.
     for (let y = 0; y < h; y++) {
-      const ri = y * kernelSize;
-      for (let x = 0; x < w; x++) {
-        let acc = 0;
-        for (let k = 0; k < kernelSize; k++) acc += kernel[k]! * row[rowIdx[ri + k]! * w + x]!;
-        out.data[base + y * w + x] = acc;
+      acc.fill(0);
+      for (let k = 0; k < kernelSize; k++) {
+        const weight = kernel[k]!;
+        const rowStart = reflectIndex(y + k - pad, h) * w;
+        for (let x = 0; x < w; x++) acc[x] = acc[x]! + weight * tmp[rowStart + x]!;
       }
+      out.data.set(acc, base + y * w);
     }
   }
   return out;

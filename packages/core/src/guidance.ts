@@ -79,14 +79,18 @@ export async function guidedPredict(
   const acc = new Float64Array(n);
   const varAcc = output.variance ? new Float64Array(n) : undefined;
   const pred = output.prediction.data;
-  plan.branches.forEach((branch, k) => {
+  for (let k = 0; k < plan.branches.length; k++) {
+    const branch = plan.branches[k]!;
     const condOffset = k * perBranch * n;
-    const uncondOffset = condOffset + n;
     // CFG in float64 with one rounding: γ = 1 gives ε_c and γ = 0 gives ε_u exactly.
-    let g = imageBatch(x.shape);
-    for (let i = 0; i < n; i++) {
-      const c = pred[condOffset + i]!;
-      g.data[i] = guided ? pred[uncondOffset + i]! + gamma * (c - pred[uncondOffset + i]!) : c;
+    let g = imageBatch(x.shape, pred.slice(condOffset, condOffset + n));
+    if (guided) {
+      const gd = g.data;
+      const uncondOffset = condOffset + n;
+      for (let i = 0; i < n; i++) {
+        const u = pred[uncondOffset + i]!;
+        gd[i] = u + gamma * (gd[i]! - u);
+      }
     }
     if (branch.view) g = branch.view.inverse(g);
     const part = branch.component ? branch.component(g) : g.data;
@@ -96,20 +100,15 @@ export async function guidedPredict(
       if (branch.view) v = branch.view.inverseVariance(v);
       for (let i = 0; i < n; i++) varAcc[i] = varAcc[i]! + v.data[i]!;
     }
-  });
+  }
   const k = plan.branches.length;
   const scale = plan.reduction === "mean" ? k : 1;
-  return {
-    kind: output.kind,
-    prediction: imageBatch(
-      x.shape,
-      Float32Array.from(acc, (v) => v / scale),
-    ),
-    variance: varAcc
-      ? imageBatch(
-          x.shape,
-          Float32Array.from(varAcc, (v) => v / k),
-        )
-      : undefined,
-  };
+  const prediction = imageBatch(x.shape);
+  for (let i = 0; i < n; i++) prediction.data[i] = acc[i]! / scale;
+  let variance: ImageBatch | undefined;
+  if (varAcc) {
+    variance = imageBatch(x.shape);
+    for (let i = 0; i < n; i++) variance.data[i] = varAcc[i]! / k;
+  }
+  return { kind: output.kind, prediction, variance };
 }

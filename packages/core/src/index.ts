@@ -31,6 +31,7 @@ export {
   type SamplingOptions,
 } from "./procedures/common.js";
 export {
+  addGaussianNoise,
   forwardProcess,
   type IterativeDenoiseOptions,
   iterativeDenoise,

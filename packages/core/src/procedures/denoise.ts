@@ -1,9 +1,9 @@
 import type { CancelSignal, Denoiser } from "../denoiser.js";
-import { checkFinite } from "../errors.js";
+import { checkFinite, checkNumber, checkShape } from "../errors.js";
 import { guidedPredict } from "../guidance.js";
 import type { NoiseSource } from "../random.js";
 import type { Sampler } from "../samplers/sampler.js";
-import type { ImageBatch } from "../tensor.js";
+import { type ImageBatch, imageBatch } from "../tensor.js";
 import {
   type ConditioningOptions,
   checkCompatible,
@@ -84,4 +84,14 @@ export async function sample(options: SampleOptions): Promise<ImageBatch> {
     shape: shapeFor(options.denoiser, b),
     initialNoise: options.initialNoise,
   });
+}
+
+/** Part B §1.2 (single-step denoiser data): z = x + σ·ε with ε ~ N(0, I). */
+export function addGaussianNoise(image: ImageBatch, sigma: number, noise: NoiseSource | ImageBatch): ImageBatch {
+  checkFinite("image", image);
+  checkNumber("sigma", sigma, { min: 0 });
+  const z = "gaussian" in noise ? noise.gaussian(image.shape, "forward") : checkShape("noise", noise, image.shape);
+  const out = imageBatch(image.shape);
+  for (let i = 0; i < out.data.length; i++) out.data[i] = image.data[i]! + sigma * z.data[i]!;
+  return out;
 }

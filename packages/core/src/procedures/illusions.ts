@@ -123,7 +123,9 @@ export async function hybridImage(options: HybridImageOptions): Promise<ImageBat
   // float64 difference, so lowpass(e) + highpass(e) is exactly e.
   const high = (p: ImageBatch) => {
     const blurred = gaussianBlur(p, kernelSize, sigma).data;
-    return Float64Array.from(p.data, (v, i) => v - blurred[i]!);
+    const out = new Float64Array(p.data.length);
+    for (let i = 0; i < out.length; i++) out[i] = p.data[i]! - blurred[i]!;
+    return out;
   };
   return factorizedDiffusion({
     ...options,
