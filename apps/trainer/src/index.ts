@@ -1,5 +1,16 @@
 /** Public API of @diffusion-studio/trainer: MNIST data, experiment configs, runs and their artifacts. */
 
+export { cancelRun, RunBusyError, type StartedRun, type StartRunOptions, startRun } from "./api/process.js";
+export {
+  listRuns,
+  liveStatus,
+  type RunArtifacts,
+  type RunSummary,
+  readArtifacts,
+  readEvents,
+  type WatchOptions,
+  watchRun,
+} from "./api/runs.js";
 export { experimentNames, experiments } from "./config/experiments.js";
 export {
   ConfigError,
@@ -44,3 +55,12 @@ export {
   mnistDataDir,
 } from "./data/mnist.js";
 export { createRng, deriveSeed, permutation, type Rng, Stream } from "./data/random.js";
+export type { RunEvent, RunEventType } from "./run/events.js";
+export { runPaths } from "./run/layout.js";
+export type { MetricRecord } from "./run/metrics.js";
+export type { ModelCard } from "./run/model-card.js";
+export { createRunDir, RunExistsError, RunNotFoundError, type RunState, type RunStatus } from "./run/run-dir.js";
+export type { EngineFactory, EngineOptions, TrainingEngine } from "./train/engine.js";
+export type { TrainOutcome } from "./train/loop.js";
+export { modelKindOf, prepareStep, type StepInput, type TrainedModelKind } from "./train/objectives.js";
+export { type RunTrainingOptions, runTraining } from "./train/run.js";

@@ -121,3 +121,11 @@ describe("overrides", () => {
     expect(messageOf(() => resolveConfig("flowtime"))).toMatch(/^experiment: unknown experiment "flowtime"; one of/);
   });
 });
+
+describe("cross-field checks", () => {
+  it("a batch larger than the training examples is refused, naming both", () => {
+    expect(messageOf(() => resolveConfig("flow-time", { trainExamples: 100, batch: 128 }))).toBe(
+      "batch: must be at most trainExamples (100), got 128",
+    );
+  });
+});

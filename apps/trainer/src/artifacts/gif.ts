@@ -1,5 +1,12 @@
-import { GIFEncoder } from "gifenc";
+import { createRequire } from "node:module";
+import type { GifencModule } from "gifenc";
 import { composeGrid, type GreyImages, type GridLayout } from "./grid.js";
+
+/**
+ * gifenc's CommonJS build, loaded with require: Node's ESM loader cannot see its named exports, and bundlers pick
+ * its ESM build instead; require gives the same module everywhere.
+ */
+const { GIFEncoder } = createRequire(import.meta.url)("gifenc") as GifencModule;
 
 /** 256 grey levels: a pixel's byte value is its palette index, so no quantisation is needed. */
 const GREY_PALETTE: number[][] = Array.from({ length: 256 }, (_, v) => [v, v, v]);

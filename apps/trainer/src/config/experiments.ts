@@ -6,7 +6,7 @@ import type { ExperimentConfig } from "./schema.js";
  */
 
 const adamDefaults = { beta1: 0.9, beta2: 0.999, eps: 1e-8 } as const;
-const bookkeeping = { seed: 0, dropLast: true, logEvery: 10, checkpointEvery: 200 } as const;
+const bookkeeping = { seed: 0, trainExamples: 60000, dropLast: true, logEvery: 10, checkpointEvery: 200 } as const;
 /** ExponentialLR with γ = 0.1^(1/epochs): the rate decays 10× over the run. */
 const decayTenfold = { kind: "exponential", finalFactor: 0.1 } as const;
 /** 4 samples of each digit 0–9, one digit per column (the course's 40-sample grid). */

@@ -49,7 +49,13 @@ function problemsOf(error: z.ZodError, input: unknown): ConfigProblem[] {
 export function validateConfig(input: unknown): ExperimentConfig {
   const result = experimentConfigSchema.safeParse(input);
   if (!result.success) throw new ConfigError(problemsOf(result.error, input));
-  return result.data;
+  const config = result.data;
+  if (config.batch > config.trainExamples) {
+    throw new ConfigError([
+      { field: "batch", message: `must be at most trainExamples (${config.trainExamples}), got ${config.batch}` },
+    ]);
+  }
+  return config;
 }
 
 /** Returns a copy of `base` with `value` set at the dotted `field`; the path's parents must already exist. */

@@ -28,6 +28,8 @@ const common = {
   description: z.string(),
   seed: intIn(0, 4294967295),
   epochs: intIn(1, 1000),
+  /** Train on the first N examples of the training split only (smoke tests); 60000 is all of MNIST. */
+  trainExamples: intIn(1, 60000),
   /** Minibatch size. */
   batch: intIn(1, 60000),
   /** The UNet's hidden width D (or the classifier's base width). */

@@ -70,3 +70,14 @@ export function meanImage(dataset: MnistDataset): Float32Array {
   }
   return Float32Array.from(sums, (s) => s / dataset.count);
 }
+
+/** The first `count` examples of a split (a view, no copy). */
+export function firstExamples(dataset: MnistDataset, count: number): MnistDataset {
+  if (count >= dataset.count) return dataset;
+  return {
+    split: dataset.split,
+    count,
+    images: dataset.images.subarray(0, count * MNIST_PIXELS),
+    labels: dataset.labels.subarray(0, count),
+  };
+}

@@ -2,7 +2,7 @@ import path from "node:path";
 import { lrAtEpoch } from "../config/resolve.js";
 import type { ExperimentConfig } from "../config/schema.js";
 import { batchesPerEpoch, epochBatches } from "../data/batches.js";
-import { loadMnist, type MnistDataset } from "../data/mnist.js";
+import { firstExamples, loadMnist, type MnistDataset } from "../data/mnist.js";
 import { loadCheckpoint, saveCheckpoint, type TrainingPosition } from "../run/checkpoints.js";
 import type { RunEvent } from "../run/events.js";
 import { appendJsonLine } from "../run/files.js";
@@ -81,7 +81,7 @@ export async function trainRun(options: TrainOptions): Promise<TrainOutcome> {
   const start: TrainingPosition = checkpoint?.position ?? { step: 0, epoch: 0, batchIndex: 0, wallTime: 0 };
   truncateMetrics(paths.metrics, start.step);
 
-  const train = options.trainSet ?? (await loadMnist("train", options.dataDir));
+  const train = firstExamples(options.trainSet ?? (await loadMnist("train", options.dataDir)), config.trainExamples);
   const batching = { batchSize: config.batch, seed: config.seed, dropLast: config.dropLast };
   const perEpoch = batchesPerEpoch(train.count, batching);
   const totalSteps = perEpoch * config.epochs;

@@ -16,7 +16,9 @@ declare module "gifenc" {
     bytesView(): Uint8Array;
     reset(): void;
   }
-  export function GIFEncoder(options?: { auto?: boolean; initialCapacity?: number }): Encoder;
-  export function quantize(rgba: Uint8Array | Uint8ClampedArray, maxColors: number, options?: object): number[][];
-  export function applyPalette(rgba: Uint8Array | Uint8ClampedArray, palette: number[][], format?: string): Uint8Array;
+  export interface GifencModule {
+    GIFEncoder(options?: { auto?: boolean; initialCapacity?: number }): Encoder;
+    quantize(rgba: Uint8Array | Uint8ClampedArray, maxColors: number, options?: object): number[][];
+    applyPalette(rgba: Uint8Array | Uint8ClampedArray, palette: number[][], format?: string): Uint8Array;
+  }
 }

@@ -1,0 +1,114 @@
+import { spawn } from "node:child_process";
+import { closeSync, existsSync, openSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { type ConfigOverrides, resolveConfig } from "../config/resolve.js";
+import { runPaths } from "../run/layout.js";
+import { createRunDir, processAlive, type RunState, readRunConfig, readStatus, updateStatus } from "../run/run-dir.js";
+
+export interface StartRunOptions {
+  /** A named experiment for a new run… */
+  readonly experiment?: string;
+  readonly overrides?: ConfigOverrides;
+  /** …in this new directory (default: `<root>/<experiment>-<timestamp>`). */
+  readonly dir?: string;
+  readonly root?: string;
+  /** Or: continue this existing run from its latest checkpoint. */
+  readonly resume?: string;
+  readonly threads?: number;
+  /** The CLI script to run (default: this package's built `dist/cli.js`). */
+  readonly cliPath?: string;
+}
+
+export interface StartedRun {
+  readonly dir: string;
+  readonly pid: number;
+  /** The child's stdout and stderr. */
+  readonly log: string;
+}
+
+export class RunBusyError extends Error {
+  constructor(
+    readonly dir: string,
+    readonly pid: number,
+  ) {
+    super(`${dir} is already being trained by process ${pid}`);
+    this.name = "RunBusyError";
+  }
+}
+
+function defaultCliPath(): string {
+  return fileURLToPath(new URL("../cli.js", import.meta.url));
+}
+
+function stamp(): string {
+  return new Date()
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.(\d+)Z$/, "$1")
+    .replace("T", "-");
+}
+
+/**
+ * Starts training in a detached child process (its own process group, stdio to `<run>/train.log`), so the run goes on
+ * when the caller exits or crashes. Config errors and an existing directory throw here, before anything starts.
+ * Follow the run with `watchRun`, stop it with `cancelRun`.
+ */
+export function startRun(options: StartRunOptions): StartedRun {
+  let dir: string;
+  if (options.resume) {
+    dir = path.resolve(options.resume);
+    readRunConfig(dir);
+    const status = readStatus(dir);
+    if (status.state === "running" && status.pid !== null && processAlive(status.pid)) {
+      throw new RunBusyError(dir, status.pid);
+    }
+  } else {
+    if (!options.experiment) throw new Error("startRun needs `experiment` (a new run) or `resume` (a run directory)");
+    const config = resolveConfig(options.experiment, options.overrides ?? {});
+    dir = path.resolve(options.dir ?? path.join(options.root ?? "runs", `${config.experiment}-${stamp()}`));
+    createRunDir(dir, config);
+  }
+  const cli = options.cliPath ?? defaultCliPath();
+  if (!existsSync(cli)) throw new Error(`trainer CLI not found at ${cli}; build @diffusion-studio/trainer first`);
+  const log = runPaths(dir).log;
+  const fd = openSync(log, "a");
+  try {
+    const args = [cli, "train", "--resume", dir, ...(options.threads ? ["--threads", String(options.threads)] : [])];
+    const child = spawn(process.execPath, args, { detached: true, stdio: ["ignore", fd, fd], env: process.env });
+    if (child.pid === undefined) throw new Error(`could not start ${process.execPath} ${args.join(" ")}`);
+    child.unref();
+    return { dir, pid: child.pid, log };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Asks a running run to stop (SIGINT: it finishes the current step and saves a checkpoint) and waits for it to end.
+ * Returns the run's final state. A run whose process died without saying so is marked `failed`.
+ */
+export async function cancelRun(dir: string, { timeoutMs = 120_000, pollMs = 200 } = {}): Promise<RunState> {
+  const deadline = Date.now() + timeoutMs;
+  let status = readStatus(dir);
+  // A run started a moment ago may not have written its pid yet (allow it 30 s to start).
+  const startDeadline = Math.min(deadline, Date.now() + 30_000);
+  while (status.state === "created" && existsSync(runPaths(dir).log) && Date.now() < startDeadline) {
+    await new Promise((r) => setTimeout(r, pollMs));
+    status = readStatus(dir);
+  }
+  if (status.state !== "running" || status.pid === null) return status.state;
+  if (!processAlive(status.pid)) {
+    return updateStatus(dir, { state: "failed", pid: null, message: "the training process died" }).state;
+  }
+  process.kill(status.pid, "SIGINT");
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, pollMs));
+    status = readStatus(dir);
+    if (status.state !== "running") return status.state;
+    if (!processAlive(status.pid)) {
+      return updateStatus(dir, { state: "failed", pid: null, message: "the training process died" }).state;
+    }
+  }
+  throw new Error(`${dir}: still running ${timeoutMs} ms after the stop request`);
+}

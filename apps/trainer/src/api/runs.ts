@@ -1,0 +1,188 @@
+import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from "node:fs";
+import path from "node:path";
+import type { ExperimentConfig } from "../config/schema.js";
+import { FINAL_EVENTS, type RunEvent } from "../run/events.js";
+import { readJson } from "../run/files.js";
+import { runPaths } from "../run/layout.js";
+import { type MetricRecord, readMetrics } from "../run/metrics.js";
+import type { ModelCard } from "../run/model-card.js";
+import { processAlive, type RunState, type RunStatus, readRunConfig, readStatus } from "../run/run-dir.js";
+
+export interface RunSummary {
+  readonly name: string;
+  readonly dir: string;
+  readonly experiment: string;
+  /** `running` is checked against the process: a run whose process is gone reads `failed`. */
+  readonly state: RunState;
+  readonly step: number;
+  readonly totalSteps: number;
+  readonly lastLoss: number | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** The status with liveness checked: "running" with a dead process is reported as failed. */
+export function liveStatus(dir: string): RunStatus {
+  const status = readStatus(dir);
+  if (status.state === "running" && !processAlive(status.pid)) {
+    return { ...status, state: "failed", message: "the training process is gone" };
+  }
+  return status;
+}
+
+/** The last complete line of a file, reading only its tail. */
+function lastLine(file: string, tailBytes = 4096): string | null {
+  if (!existsSync(file)) return null;
+  const size = statSync(file).size;
+  const length = Math.min(size, tailBytes);
+  const buffer = Buffer.alloc(length);
+  const fd = openSync(file, "r");
+  try {
+    readSync(fd, buffer, 0, length, size - length);
+  } finally {
+    closeSync(fd);
+  }
+  const lines = buffer.toString("utf8").split("\n").filter(Boolean);
+  return lines.length ? lines[lines.length - 1] : null;
+}
+
+/** The runs under `root` (directories holding a config.json), newest first. */
+export function listRuns(root: string): RunSummary[] {
+  if (!existsSync(root)) return [];
+  const runs: RunSummary[] = [];
+  for (const entry of readdirSync(root, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const dir = path.join(root, entry.name);
+    const paths = runPaths(dir);
+    if (!existsSync(paths.config) || !existsSync(paths.status)) continue;
+    const status = liveStatus(dir);
+    let lastLoss: number | null = null;
+    try {
+      const line = lastLine(paths.metrics);
+      if (line) lastLoss = (JSON.parse(line) as MetricRecord).loss;
+    } catch {
+      lastLoss = null;
+    }
+    runs.push({
+      name: entry.name,
+      dir,
+      experiment: status.experiment,
+      state: status.state,
+      step: status.step,
+      totalSteps: status.totalSteps,
+      lastLoss,
+      createdAt: status.createdAt,
+      updatedAt: status.updatedAt,
+    });
+  }
+  return runs.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+}
+
+/** Events from byte `offset` on, and the offset after the last complete line (pass it back to read only new ones). */
+export function readEvents(dir: string, offset = 0): { events: RunEvent[]; offset: number } {
+  const file = runPaths(dir).events;
+  if (!existsSync(file)) return { events: [], offset };
+  const size = statSync(file).size;
+  if (size <= offset) return { events: [], offset };
+  const buffer = Buffer.alloc(size - offset);
+  const fd = openSync(file, "r");
+  try {
+    readSync(fd, buffer, 0, buffer.length, offset);
+  } finally {
+    closeSync(fd);
+  }
+  const end = buffer.lastIndexOf(0x0a);
+  if (end < 0) return { events: [], offset };
+  const events = buffer
+    .subarray(0, end)
+    .toString("utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as RunEvent);
+  return { events, offset: offset + end + 1 };
+}
+
+export interface WatchOptions {
+  readonly signal?: AbortSignal;
+  readonly pollMs?: number;
+  /** Byte offset in events.jsonl to start from (0 replays the whole run). */
+  readonly offset?: number;
+}
+
+/**
+ * Typed progress events of a run as they are written, until its final event (done, cancelled or failed). If the
+ * process dies without one, a `failed` event is synthesised so that a watcher never waits forever.
+ */
+export async function* watchRun(dir: string, options: WatchOptions = {}): AsyncGenerator<RunEvent, void, undefined> {
+  const pollMs = options.pollMs ?? 500;
+  let offset = options.offset ?? 0;
+  let quietPolls = 0;
+  while (!options.signal?.aborted) {
+    const batch = readEvents(dir, offset);
+    offset = batch.offset;
+    for (const event of batch.events) {
+      yield event;
+      if (FINAL_EVENTS.has(event.type)) return;
+    }
+    if (batch.events.length === 0) {
+      quietPolls++;
+      // Check liveness only now and then; a run that has not started yet has no pid.
+      if (quietPolls % 4 === 0) {
+        const status = readStatus(dir);
+        if (status.state === "running" && !processAlive(status.pid)) {
+          const tail = readEvents(dir, offset);
+          for (const event of tail.events) yield event;
+          if (tail.events.some((e) => FINAL_EVENTS.has(e.type))) return;
+          yield {
+            type: "failed",
+            time: new Date().toISOString(),
+            step: status.step,
+            error: `the training process (pid ${status.pid}) ended without a final event; see ${runPaths(dir).log}`,
+          };
+          return;
+        }
+      }
+    } else quietPolls = 0;
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
+
+export interface RunArtifacts {
+  readonly dir: string;
+  readonly config: ExperimentConfig;
+  readonly status: RunStatus;
+  readonly metrics: readonly MetricRecord[];
+  /** Absolute paths of the per-epoch grids, in epoch order. */
+  readonly grids: readonly string[];
+  readonly lossCurve: string | null;
+  readonly trajectory: string | null;
+  readonly model: string | null;
+  readonly card: ModelCard | null;
+  readonly evaluation: Readonly<Record<string, unknown>> | null;
+  readonly log: string | null;
+}
+
+/** Everything a finished (or running) run has produced so far. */
+export function readArtifacts(dir: string): RunArtifacts {
+  const paths = runPaths(dir);
+  const ifExists = (file: string) => (existsSync(file) ? file : null);
+  const grids = existsSync(paths.grids)
+    ? readdirSync(paths.grids)
+        .filter((f) => f.endsWith(".png"))
+        .sort()
+        .map((f) => path.join(paths.grids, f))
+    : [];
+  return {
+    dir,
+    config: readRunConfig(dir),
+    status: liveStatus(dir),
+    metrics: readMetrics(paths.metrics),
+    grids,
+    lossCurve: ifExists(paths.lossPng),
+    trajectory: ifExists(paths.trajectoryGif),
+    model: ifExists(paths.model),
+    card: existsSync(paths.cardJson) ? readJson<ModelCard>(paths.cardJson) : null,
+    evaluation: existsSync(paths.evaluation) ? readJson<Record<string, unknown>>(paths.evaluation) : null,
+    log: ifExists(paths.log),
+  };
+}

@@ -1,0 +1,245 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { cancelRun, startRun } from "../api/process.js";
+import { listRuns } from "../api/runs.js";
+import { experimentNames, experiments } from "../config/experiments.js";
+import { ConfigError, type ConfigOverrides, parseAssignments, resolveConfig } from "../config/resolve.js";
+import { createRunDir, RunExistsError, RunNotFoundError, readRunConfig } from "../run/run-dir.js";
+import { runTraining } from "../train/run.js";
+import { createProgressReporter } from "./progress-bar.js";
+
+/** Exit codes: 0 done, 1 failed, 2 bad input, 130 stopped by Ctrl-C (continue with --resume). */
+export const EXIT = { done: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+function integer(flag: string) {
+  return (raw: string) => {
+    const value = Number(raw);
+    if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(value)) {
+      throw new InvalidArgumentError(`${flag} must be an integer, got "${raw}"`);
+    }
+    return value;
+  };
+}
+
+function decimal(flag: string) {
+  return (raw: string) => {
+    const value = Number(raw);
+    if (raw.trim() === "" || !Number.isFinite(value)) {
+      throw new InvalidArgumentError(`${flag} must be a number, got "${raw}"`);
+    }
+    return value;
+  };
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+interface TrainFlags {
+  epochs?: number;
+  batch?: number;
+  hidden?: number;
+  lr?: number;
+  seed?: number;
+  out?: string;
+  root: string;
+  set: string[];
+  resume?: string;
+  threads?: number;
+  detach?: boolean;
+}
+
+/** Overrides from the shortcut flags and every --set field=value. */
+export function overridesFromFlags(flags: Omit<TrainFlags, "root">): ConfigOverrides {
+  const overrides: Record<string, unknown> = parseAssignments(flags.set);
+  for (const key of ["epochs", "batch", "hidden", "lr", "seed"] as const) {
+    if (flags[key] !== undefined) overrides[key] = flags[key];
+  }
+  return overrides;
+}
+
+function defaultRunDir(root: string, experiment: string): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-");
+  return path.join(root, `${experiment}-${stamp}`);
+}
+
+function threadsOf(flags: { threads?: number }) {
+  return flags.threads ? { threads: flags.threads } : {};
+}
+
+async function train(configName: string | undefined, flags: TrainFlags, write: (s: string) => void): Promise<number> {
+  let dir: string;
+  if (flags.resume) {
+    if (configName) {
+      throw new ConfigError([{ field: "config", message: "give either <config> or --resume <run>, not both" }]);
+    }
+    dir = flags.resume;
+    if (!existsSync(dir)) throw new RunNotFoundError(dir, "no such directory");
+    readRunConfig(dir);
+    if (flags.detach) {
+      const started = startRun({ resume: dir, ...threadsOf(flags) });
+      write(`continuing ${started.dir} in the background (pid ${started.pid}); log: ${started.log}`);
+      return EXIT.done;
+    }
+  } else {
+    if (!configName) {
+      throw new ConfigError([{ field: "config", message: `missing; one of ${experimentNames.join(", ")}` }]);
+    }
+    const overrides = overridesFromFlags(flags);
+    const config = resolveConfig(configName, overrides);
+    dir = flags.out ?? defaultRunDir(flags.root, config.experiment);
+    if (flags.detach) {
+      const started = startRun({ experiment: configName, overrides, dir, ...threadsOf(flags) });
+      write(`started ${started.dir} in the background (pid ${started.pid}); log: ${started.log}`);
+      return EXIT.done;
+    }
+    createRunDir(dir, config);
+    write(`run directory: ${path.resolve(dir)}`);
+  }
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      write("\nstopping after this step and saving a checkpoint (Ctrl-C again quits at once)…");
+      controller.abort();
+    } else process.exit(EXIT.interrupted);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    const config = readRunConfig(dir);
+    const outcome = await runTraining({
+      dir,
+      signal: controller.signal,
+      onEvent: createProgressReporter({ epochs: config.epochs, tty: Boolean(process.stderr.isTTY), write }),
+      ...threadsOf(flags),
+    });
+    if (outcome.state === "cancelled") {
+      write(`continue with: diffusion-trainer train --resume ${dir}`);
+      return EXIT.interrupted;
+    }
+    return EXIT.done;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
+
+function addOverrideFlags(command: Command): Command {
+  return command
+    .option("--epochs <n>", "number of epochs", integer("--epochs"))
+    .option("--batch <n>", "minibatch size", integer("--batch"))
+    .option("--hidden <n>", "UNet hidden width D", integer("--hidden"))
+    .option("--lr <x>", "initial learning rate", decimal("--lr"))
+    .option("--seed <n>", "seed of the initialisation, shuffling and noise", integer("--seed"))
+    .option("--set <field=value>", "override any config field, e.g. flow.cfgScale=3 (repeatable)", collect, []);
+}
+
+export function buildProgram(
+  write: (s: string) => void,
+  print: (s: string) => void,
+  setExitCode: (code: number) => void,
+): Command {
+  const program = new Command()
+    .name("diffusion-trainer")
+    .description("Train the CS180 part B experiments on MNIST with ONNX Runtime.")
+    .configureOutput({ writeOut: (s) => write(s.trimEnd()), writeErr: (s) => write(s.trimEnd()) })
+    .exitOverride();
+
+  addOverrideFlags(
+    program
+      .command("train")
+      .description("Train an experiment in a new run directory, or continue one with --resume.")
+      .argument("[config]", `experiment: ${experimentNames.join(", ")}`),
+  )
+    .option("--out <dir>", "run directory to create (refused if it exists)")
+    .addOption(new Option("--root <dir>", "parent of generated run directories").default("runs"))
+    .option("--resume <run>", "continue the run in this directory from its latest checkpoint")
+    .option("--threads <n>", "ONNX Runtime intra-op threads (default: all cores)", integer("--threads"))
+    .option("--detach", "train in a background process that outlives this one; progress goes to <run>/train.log")
+    .action(async (configName: string | undefined, flags: TrainFlags) => {
+      setExitCode(await train(configName, flags, write));
+    });
+
+  program
+    .command("configs")
+    .description("List the named experiments.")
+    .action(() => {
+      for (const name of experimentNames) {
+        const c = experiments[name]!;
+        print(
+          `${name.padEnd(20)} v${c.version}  D=${c.hidden} batch ${c.batch} lr ${c.lr} ${c.epochs} epochs  ${c.description}`,
+        );
+      }
+    });
+
+  addOverrideFlags(
+    program
+      .command("show")
+      .description("Print an experiment's resolved config (with the same overrides as train).")
+      .argument("<config>"),
+  ).action((name: string, flags: TrainFlags) => {
+    print(JSON.stringify(resolveConfig(name, overridesFromFlags(flags)), null, 2));
+  });
+
+  program
+    .command("list")
+    .description("List the runs under a directory.")
+    .argument("[root]", "runs directory", "runs")
+    .action((root: string) => {
+      for (const run of listRuns(root)) {
+        const loss = run.lastLoss === null ? "-" : run.lastLoss.toFixed(4);
+        print(
+          `${run.name.padEnd(36)} ${run.state.padEnd(9)} ${run.experiment.padEnd(20)} step ${run.step}/${run.totalSteps} loss ${loss}`,
+        );
+      }
+    });
+
+  program
+    .command("cancel")
+    .description("Stop a running run; it saves a checkpoint first.")
+    .argument("<run>")
+    .action(async (dir: string) => {
+      write(`${dir}: ${await cancelRun(dir)}`);
+    });
+
+  return program;
+}
+
+/** Runs the CLI and returns the exit code. Mistakes in the input print one clear message, not a stack trace. */
+export async function main(
+  argv: readonly string[],
+  write = (s: string) => {
+    process.stderr.write(`${s}\n`);
+  },
+  print = (s: string) => {
+    process.stdout.write(`${s}\n`);
+  },
+): Promise<number> {
+  let code: number = EXIT.done;
+  const program = buildProgram(write, print, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return code;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      write(`invalid config:\n${error.message.replace(/^/gm, "  ")}`);
+      return EXIT.usage;
+    }
+    if (error instanceof RunExistsError || error instanceof RunNotFoundError) {
+      write(error.message);
+      return EXIT.usage;
+    }
+    const commanderCode = (error as { code?: string }).code;
+    if (typeof commanderCode === "string" && commanderCode.startsWith("commander.")) {
+      return commanderCode === "commander.helpDisplayed" || commanderCode === "commander.version"
+        ? EXIT.done
+        : EXIT.usage;
+    }
+    write(`training failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return EXIT.failed;
+  }
+}
