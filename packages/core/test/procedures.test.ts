@@ -199,6 +199,37 @@ describe("course procedures", () => {
   });
 });
 
+describe("flow procedures", () => {
+  it("inpainting with the flow sampler pastes the forward-interpolated original each step and the original at t = 1", async () => {
+    const info = { channels: 1, height: 8, width: 8 };
+    const denoiser = gaussianVelocityOracle(() => ({ mean: [0.5], std: [0.2] }), info);
+    const s = new FlowEulerSampler({ numSteps: 10 });
+    const x0 = { shape: [2, 1, 8, 8] as const, data: Float32Array.from({ length: 128 }, (_, i) => (i % 9) / 9) };
+    const mask = { shape: [1, 1, 8, 8] as const, data: Float32Array.from({ length: 64 }, (_, i) => (i < 32 ? 1 : 0)) };
+    const noise = new RecordingNoise(3);
+    const seen: ImageBatch[] = [];
+    const out = await inpaint({
+      denoiser,
+      sampler: s,
+      noise,
+      image: x0,
+      mask,
+      condition: { classLabel: 3 },
+      guidanceScale: 2,
+      onProgress: (e) => {
+        seen.push(e.x);
+      },
+    });
+    const forward = noise.draws.filter((d) => d.purpose === "forward");
+    seen.forEach((x, k) => {
+      const expected = s.addNoise(x0, k + 1, forward[k]!.noise);
+      for (let b = 0; b < 2; b++)
+        for (let i = 32; i < 64; i++) expect(x.data[b * 64 + i]).toBe(expected.data[b * 64 + i]);
+    });
+    for (let b = 0; b < 2; b++) for (let i = 32; i < 64; i++) expect(out.data[b * 64 + i]).toBe(x0.data[b * 64 + i]);
+  });
+});
+
 describe("illusions", () => {
   it("an anagram whose views are all identity with one prompt equals plain CFG sampling", async () => {
     const plain = await sample({
@@ -267,6 +298,25 @@ describe("illusions", () => {
       });
     expect((await run(PHOTO)).data).toEqual(plain.data);
     expect((await run(SKULL)).data).not.toEqual(plain.data);
+  });
+
+  it("any number of views: four rotations run as one batch of 8 per step", async () => {
+    const denoiser = mixingDenoiser(IF_INFO, true);
+    const s = sampler();
+    const out = await visualAnagram({
+      denoiser,
+      sampler: s,
+      noise: new Rng(13),
+      guidanceScale: 7,
+      views: [identityView(), rotateView(90), rotateView(180), rotateView(270)].map((view, k) => ({
+        condition: { prompt: `prompt ${k}` },
+        view,
+      })),
+    });
+    expect(out.shape).toEqual([1, 3, 16, 16]);
+    expect(denoiser.calls).toHaveLength(s.numSteps);
+    expect(denoiser.calls.every((c) => c.x.shape[0] === 8)).toBe(true);
+    for (const v of out.data) expect(Number.isFinite(v)).toBe(true);
   });
 
   it("illusions can start from an image at a chosen i_start", async () => {
