@@ -1,0 +1,148 @@
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import { cancelRun, startRun } from "../src/api/process.js";
+import { listRuns, readArtifacts, watchRun } from "../src/api/runs.js";
+import type { RunEvent } from "../src/run/events.js";
+import { runPaths } from "../src/run/layout.js";
+import { readMetrics } from "../src/run/metrics.js";
+import { readStatus } from "../src/run/run-dir.js";
+import { scratch } from "./helpers.js";
+
+// These tests run the built CLI in real child processes (`pnpm test` builds first).
+const root = fileURLToPath(new URL("..", import.meta.url));
+const cli = path.join(root, "dist", "cli.js");
+const sets = (o: Record<string, unknown>) =>
+  Object.entries(o).flatMap(([k, v]) => ["--set", `${k}=${JSON.stringify(v)}`]);
+const small = { trainExamples: 640, batch: 16, logEvery: 1, "samples.count": 10, "flow.sampleSteps": 3 };
+
+function exitOf(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => child.on("exit", (code) => resolve(code)));
+}
+
+async function until(check: () => boolean, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+beforeAll(() => {
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: build the package first (pnpm build)`);
+});
+
+describe("CLI", () => {
+  it("Ctrl-C saves a checkpoint and exits 130; --resume finishes; an existing run is never overwritten", async () => {
+    const dir = path.join(scratch(), "run");
+    const args = [cli, "train", "flow-time", "--hidden", "4", "--epochs", "1", "--out", dir, "--threads", "1"];
+    const child = spawn(process.execPath, [...args, ...sets(small)], { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr!.on("data", (d) => {
+      stderr += d;
+    });
+    const exited = exitOf(child);
+    await until(() => readMetrics(runPaths(dir).metrics).length >= 5);
+    child.kill("SIGINT");
+    expect(await exited).toBe(130);
+    expect(stderr).toContain(`continue with: diffusion-trainer train --resume ${dir}`);
+    const status = readStatus(dir);
+    expect(status.state).toBe("cancelled");
+    const stoppedAt = status.step;
+    expect(stoppedAt).toBeGreaterThanOrEqual(5);
+    expect(stoppedAt).toBeLessThan(40);
+
+    const again = spawn(process.execPath, [...args, ...sets(small)], { stdio: ["ignore", "pipe", "pipe"] });
+    let refused = "";
+    again.stderr!.on("data", (d) => {
+      refused += d;
+    });
+    expect(await exitOf(again)).toBe(2);
+    expect(refused).toContain("already exists");
+
+    const resume = spawn(process.execPath, [cli, "train", "--resume", dir, "--threads", "1"], { stdio: "ignore" });
+    expect(await exitOf(resume)).toBe(0);
+    const metrics = readMetrics(runPaths(dir).metrics);
+    expect(metrics.map((m) => m.step)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(readStatus(dir).state).toBe("done");
+  }, 180_000);
+
+  it("show prints the resolved config on stdout; bad overrides name the field and range", async () => {
+    const run = (args: string[]) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        execFile(process.execPath, [cli, ...args], (error, stdout, stderr) =>
+          resolve({ code: (error as { code?: number } | null)?.code ?? 0, stdout, stderr }),
+        );
+      });
+    const shown = await run(["show", "flow-class", "--epochs", "3", "--set", "flow.cfgScale=2.5"]);
+    expect(shown.code).toBe(0);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ epochs: 3, flow: { cfgScale: 2.5 } });
+    const bad = await run(["train", "flow-class", "--batch", "0", "--set", "flow.pUncond=2"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("batch: must be an integer in [1, 60000], got 0");
+    expect(bad.stderr).toContain("flow.pUncond: must be a number in [0, 1], got 2");
+  }, 60_000);
+});
+
+describe("programmatic API", () => {
+  it("a run started by a process that then crashes goes on; events stream to the end; list and artifacts see it", async () => {
+    const runs = scratch();
+    const index = path.join(root, "dist", "index.js");
+    const script = `
+      const { startRun } = await import(${JSON.stringify(index)});
+      const run = startRun({ experiment: "flow-class", root: ${JSON.stringify(runs)}, threads: 1,
+        overrides: { hidden: 4, epochs: 1, ...${JSON.stringify(small)} } });
+      process.stdout.write(JSON.stringify(run));
+      process.abort(); // the caller crashes right after starting the run
+    `;
+    const caller = spawn(process.execPath, ["--input-type=module", "-e", script], {
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    let out = "";
+    caller.stdout!.on("data", (d) => {
+      out += d;
+    });
+    await exitOf(caller);
+    const started = JSON.parse(out) as { dir: string; pid: number };
+    const events: RunEvent[] = [];
+    for await (const event of watchRun(started.dir, { pollMs: 100 })) events.push(event);
+    expect(events[0]).toMatchObject({ type: "started", pid: started.pid, totalSteps: 40 });
+    expect(events.filter((e) => e.type === "step").length).toBe(40);
+    expect(events.find((e) => e.type === "epoch")).toMatchObject({ epoch: 1, grid: "grids/epoch-001.png" });
+    expect(events.at(-1)).toMatchObject({ type: "done", step: 40 });
+
+    const listed = listRuns(runs);
+    expect(listed).toHaveLength(1);
+    expect(listed[0]).toMatchObject({ experiment: "flow-class", state: "done", step: 40, totalSteps: 40 });
+    const art = readArtifacts(started.dir);
+    expect(art.grids).toHaveLength(1);
+    expect(art.card?.training.steps).toBe(40);
+    expect(readFileSync(art.log!, "utf8")).toContain("done: 40 steps");
+  }, 180_000);
+
+  it("cancel stops a running run with a checkpoint; startRun({ resume }) finishes it", async () => {
+    const runs = scratch();
+    const started = startRun({
+      experiment: "flow-time",
+      root: runs,
+      threads: 1,
+      cliPath: cli,
+      overrides: { hidden: 4, epochs: 3, ...small },
+    });
+    for await (const event of watchRun(started.dir, { pollMs: 100 })) if (event.type === "step") break;
+    expect(await cancelRun(started.dir)).toBe("cancelled");
+    expect(existsSync(runPaths(started.dir).latestCheckpoint)).toBe(true);
+    const step = readStatus(started.dir).step;
+    expect(step).toBeGreaterThan(0);
+    expect(step).toBeLessThan(120);
+
+    const resumed = startRun({ resume: started.dir, threads: 1, cliPath: cli });
+    const events: RunEvent[] = [];
+    const offset = readFileSync(runPaths(started.dir).events).length;
+    for await (const event of watchRun(resumed.dir, { pollMs: 100, offset })) events.push(event);
+    expect(events[0]).toMatchObject({ type: "started", resumedAtStep: step });
+    expect(events.at(-1)).toMatchObject({ type: "done", step: 120 });
+  }, 240_000);
+});
