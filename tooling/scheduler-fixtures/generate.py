@@ -18,8 +18,8 @@ COURSE_TIMESTEPS = list(range(990, -1, -30))
 
 
 def flat(t: torch.Tensor) -> list[float]:
-    """float32 values as the shortest decimal that round-trips (JS reads them back exactly with Math.fround)."""
-    return [float(v) for v in t.detach().to(torch.float32).reshape(-1).numpy()]
+    """float32 values as the shortest decimal that round-trips in float32 (JS gets them back with Math.fround)."""
+    return [float(np.format_float_positional(v, unique=True, trim="-")) if abs(v) >= 1e-4 or v == 0 else float(np.format_float_scientific(v, unique=True)) for v in t.detach().to(torch.float32).reshape(-1).numpy()]
 
 
 def make_scheduler(cfg: dict) -> DDPMScheduler:
@@ -62,6 +62,41 @@ def step_case(name: str, cfg: dict, t: int, seed: int, x0_scale: float = 1.0) ->
         "noise": flat(noise),
         "prevSample": flat(out.prev_sample),
         "predOriginalSample": flat(out.pred_original_sample),
+    }
+
+
+def dummy_model(x: torch.Tensor, t: int, learned: bool) -> torch.Tensor:
+    """A deterministic stand-in network, easy to write identically in TypeScript (float32 throughout)."""
+    eps = 0.9 * x + torch.tensor(t / 1000.0, dtype=torch.float32) * 0.05
+    return torch.cat([eps, 0.3 * x], dim=1) if learned else eps
+
+
+def full_loop_case(name: str, cfg: dict, to_clean: bool, seed: int) -> dict:
+    """Runs the whole denoising loop with diffusers' step, recording the initial sample and every step's noise."""
+    sched = make_scheduler(cfg)
+    timesteps = [int(t) for t in sched.timesteps]
+    shape = (1, 2, 3, 3)
+    x = torch.randn(shape, generator=torch.Generator().manual_seed(seed))
+    initial = x.clone()
+    learned = cfg.get("variance_type") == "learned_range"
+    noises = []
+    steps = timesteps if to_clean else timesteps[:-1]  # the course stops at t = 0 without the final step
+    for i, t in enumerate(steps):
+        step_seed = seed * 1000 + i
+        x = sched.step(dummy_model(x, t, learned), t, x, generator=torch.Generator().manual_seed(step_seed)).prev_sample
+        if t > 0:
+            noises.append(flat(torch.randn(shape, generator=torch.Generator().manual_seed(step_seed))))
+    return {
+        "name": name,
+        "config": {k: v for k, v in cfg.items() if k != "custom_timesteps"},
+        "timesteps": timesteps,
+        "toClean": to_clean,
+        "shape": list(shape),
+        "initial": flat(initial),
+        "noises": noises,
+        "final": flat(x),
+        "sumAbs": float(x.abs().sum()),
+        "meanAbs": float(x.abs().mean()),
     }
 
 
@@ -119,8 +154,14 @@ def ddpm_fixtures() -> dict:
         s = DDPMScheduler(**cosine, timestep_spacing=kind)
         s.set_timesteps(n)
         spacing[f"{kind}-{n}"] = [int(v) for v in s.timesteps]
+    full_loops = [
+        full_loop_case("course loop (990 → 0 stride 30, learned range)", course, False, 21),
+        full_loop_case("IF stage I loop (leading 100 steps to clean, thresholding)", {**if_stage1, "custom_timesteps": list(range(990, -1, -10))}, True, 22),
+        full_loop_case("part B DDPM loop (linear T = 300, fixed_large)", {**linear300, "custom_timesteps": list(range(299, -1, -1))}, True, 23),
+    ]
     return {
         "generator": "tooling/scheduler-fixtures/generate.py",
+        "fullLoops": full_loops,
         "versions": {"diffusers": diffusers.__version__, "torch": torch.__version__},
         "schedules": {
             "squaredcos_cap_v2": {"betas": flat(sched_cos.betas), "alphasCumprod": flat(sched_cos.alphas_cumprod)},

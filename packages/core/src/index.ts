@@ -58,7 +58,7 @@ export {
   type VisualAnagramOptions,
   visualAnagram,
 } from "./procedures/illusions.js";
-export { mulberry32, type NoisePurpose, type NoiseSource, portableLog, Rng } from "./random.js";
+export { mulberry32, type NoisePurpose, NoiseReplay, type NoiseSource, portableLog, Rng } from "./random.js";
 export { type AncestralDdpmConfig, ancestralDdpmSampler } from "./samplers/ddpm.js";
 export { type FlowEulerConfig, FlowEulerSampler } from "./samplers/flow-euler.js";
 export type { ModelPrediction, Sampler, StepOutput } from "./samplers/sampler.js";

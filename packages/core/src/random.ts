@@ -197,3 +197,32 @@ export class Rng implements NoiseSource {
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
+
+/**
+ * Replays recorded noise tensors in order (for parity with another implementation's run). Throws when a draw's shape
+ * differs from the recording or the recording runs out.
+ */
+export class NoiseReplay implements NoiseSource {
+  private next = 0;
+  constructor(private readonly tensors: readonly ImageBatch[]) {}
+
+  gaussian(shape: Shape): ImageBatch {
+    const t = this.tensors[this.next];
+    if (!t)
+      throw new RangeError(
+        `\`NoiseReplay\` has only ${this.tensors.length} recorded tensors (draw ${this.next + 1} requested)`,
+      );
+    if (t.shape.join() !== shape.join()) {
+      throw new RangeError(
+        `recorded noise ${this.next} has shape [${t.shape.join(", ")}], but [${shape.join(", ")}] was drawn`,
+      );
+    }
+    this.next++;
+    return t;
+  }
+
+  /** How many recorded tensors have not been drawn. */
+  get remaining(): number {
+    return this.tensors.length - this.next;
+  }
+}

@@ -1,10 +1,14 @@
 import { describe, expect, it } from "vitest";
 import {
+  type Denoiser,
   type ImageBatch,
+  imageBatch,
   makeSchedule,
+  NoiseReplay,
   type Shape,
   type StridedDdpmConfig,
   StridedDdpmSampler,
+  sample,
   spacedTimesteps,
 } from "../src/index.js";
 import fixtureJson from "./fixtures/ddpm-scheduler.json" with { type: "json" };
@@ -24,7 +28,21 @@ interface StepCase {
   predOriginalSample: number[];
 }
 
+interface FullLoop {
+  name: string;
+  config: Record<string, string | number | boolean>;
+  timesteps: number[];
+  toClean: boolean;
+  shape: number[];
+  initial: number[];
+  noises: number[][];
+  final: number[];
+  sumAbs: number;
+  meanAbs: number;
+}
+
 interface Fixture {
+  fullLoops: FullLoop[];
   schedules: Record<string, { betas: number[]; alphasCumprod: number[] }>;
   addNoise: { t: number; x0: number[]; noise: number[]; noisy: number[] }[];
   spacing: Record<string, number[]>;
@@ -122,5 +140,41 @@ describe("strided DDPM step matches diffusers DDPMScheduler.step", () => {
     for (const c of thresholded) expect(Math.max(...c.predOriginalSample.map(Math.abs))).toBeLessThanOrEqual(1);
     const unthresholded = fixture.steps.find((c) => c.name === "course-learned-range@990")!;
     expect(Math.max(...unthresholded.predOriginalSample.map(Math.abs))).toBeGreaterThan(1.5);
+  });
+});
+
+describe("full denoising loops match diffusers (same model, same noise)", () => {
+  const f = Math.fround;
+  it.each(fixture.fullLoops.map((c) => [c.name, c] as const))("%s: final sample to 1e-5", async (_name, c) => {
+    const stepCase = { ...c, timesteps: c.timesteps } as unknown as StepCase;
+    const sampler = new StridedDdpmSampler({ ...ourConfig(stepCase), timesteps: c.timesteps, toClean: c.toClean });
+    const learned = c.config.variance_type === "learned_range";
+    // The generator's dummy network, in the same float32 operation order.
+    const denoiser: Denoiser = {
+      info: {
+        channels: c.shape[1]!,
+        height: c.shape[2]!,
+        width: c.shape[3]!,
+        prediction: "epsilon",
+        time: "discrete",
+        learnedVariance: learned,
+      },
+      async predict({ x, t }) {
+        const shift = f(f(t[0]! / 1000) * f(0.05));
+        const eps = imageBatch(x.shape);
+        const v = imageBatch(x.shape);
+        for (let i = 0; i < x.data.length; i++) {
+          eps.data[i] = f(f(0.9) * x.data[i]!) + shift;
+          v.data[i] = f(0.3) * x.data[i]!;
+        }
+        return { kind: "epsilon", prediction: eps, variance: learned ? v : undefined };
+      },
+    };
+    const noise = new NoiseReplay(c.noises.map((n) => batch(c.shape, n)));
+    const out = await sample({ denoiser, sampler, noise, condition: null, initialNoise: batch(c.shape, c.initial) });
+    expect(noise.remaining).toBe(0);
+    expect(maxAbsDiff(out.data, c.final)).toBeLessThanOrEqual(1e-5);
+    const sumAbs = out.data.reduce((s, v) => s + Math.abs(v), 0);
+    expect(Math.abs(sumAbs - c.sumAbs)).toBeLessThanOrEqual(1e-4);
   });
 });
