@@ -43,7 +43,10 @@ export function LineChart({ x, series, xLabel, yLabel, logY = false, height = 26
           { ...axis, label: yLabel, size: 60 },
         ],
         legend: { show: true },
-        series: [{ label: xLabel }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5 }))],
+        series: [
+          { label: xLabel },
+          ...series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, spanGaps: true })),
+        ],
       },
       [x, ...series.map((s) => s.values)] as uPlot.AlignedData,
       el,

@@ -7,6 +7,7 @@ import { LocalJobQueue } from "./jobs/local-queue";
 import type { JobQueue } from "./jobs/queue";
 import { onnxDirectorySource } from "./models/onnx-directory";
 import { combineRegistries, type ModelRegistry } from "./models/registry";
+import { Training } from "./training";
 
 /** Everything the API needs, created once per server process. */
 export interface Services {
@@ -16,6 +17,7 @@ export interface Services {
   readonly queue: JobQueue;
   readonly models: ModelRegistry;
   readonly generations: Generations;
+  readonly training: Training;
 }
 
 export async function createServices(env: Env = loadEnv()): Promise<Services> {
@@ -36,7 +38,8 @@ export async function createServices(env: Env = loadEnv()): Promise<Services> {
   ]);
   const generations = new Generations(database.db, queue, models, dataDir, env.INFERENCE_DEVICE);
   await generations.resumeUnfinished();
-  return { env, dataDir, database, queue, models, generations };
+  const training = new Training(database.db, dataDir);
+  return { env, dataDir, database, queue, models, generations, training };
 }
 
 // Route handlers are bundled separately by Next, so the one instance lives on globalThis.

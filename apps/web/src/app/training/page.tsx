@@ -1,5 +1,6 @@
-import { Notice } from "@diffusion-studio/ui";
+import { Suspense } from "react";
 import { PageHeader } from "@/components/page-header";
+import { TrainingDashboard } from "./training-dashboard";
 
 export default function TrainingPage() {
   return (
@@ -9,9 +10,9 @@ export default function TrainingPage() {
         portal restarts. Watch the loss and per-epoch sample grids live, compare runs, and promote a finished run&apos;s
         model so the galleries can use it.
       </PageHeader>
-      <Notice tone="warning" title="Training runs are not available yet">
-        The trainer&apos;s run API has not landed in this build.
-      </Notice>
+      <Suspense>
+        <TrainingDashboard />
+      </Suspense>
     </>
   );
 }

@@ -1,12 +1,14 @@
 import { generationsRouter } from "./routers/generations";
 import { modelsRouter } from "./routers/models";
 import { systemRouter } from "./routers/system";
+import { trainingRouter } from "./routers/training";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
   system: systemRouter,
   models: modelsRouter,
   generations: generationsRouter,
+  training: trainingRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,130 @@
+"use client";
+
+import { Button, Field, Notice, Panel, Select, TextArea } from "@diffusion-studio/ui";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { NumberField } from "@/components/number-field";
+import { useTRPC } from "@/trpc/react";
+
+const FIELDS = [
+  { key: "epochs", label: "Epochs", step: 1 },
+  { key: "batch", label: "Batch size", step: 1 },
+  { key: "hidden", label: "Hidden width D", step: 1 },
+  { key: "lr", label: "Learning rate", step: 0.0001 },
+  { key: "trainExamples", label: "Training examples", step: 1 },
+  { key: "seed", label: "Seed", step: 1 },
+] as const;
+type FieldKey = (typeof FIELDS)[number]["key"];
+
+/** "flow.cfgScale = 3" lines → { "flow.cfgScale": 3 }; values are JSON when they parse, else strings. */
+function parseExtra(text: string): { overrides: Record<string, string | number | boolean>; error?: string } {
+  const overrides: Record<string, string | number | boolean> = {};
+  for (const [i, raw] of text.split("\n").entries()) {
+    const line = raw.trim();
+    if (!line) continue;
+    const eq = line.indexOf("=");
+    if (eq < 1) return { overrides, error: `overrides: line ${i + 1} should look like field=value` };
+    const value = line.slice(eq + 1).trim();
+    let parsed: string | number | boolean = value;
+    try {
+      const json = JSON.parse(value) as unknown;
+      if (typeof json === "number" || typeof json === "boolean" || typeof json === "string") parsed = json;
+    } catch {
+      parsed = value;
+    }
+    overrides[line.slice(0, eq).trim()] = parsed;
+  }
+  return { overrides };
+}
+
+/** Starts a run of a named experiment; only the fields that differ from its defaults are sent as overrides. */
+export function LaunchForm({ onStarted }: { onStarted: (id: string) => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const experiments = useQuery(trpc.training.experiments.queryOptions());
+  const [name, setName] = useState("");
+  const [values, setValues] = useState<Partial<Record<FieldKey, number>>>({});
+  const [extra, setExtra] = useState("");
+  const [error, setError] = useState<string>();
+  const selected = experiments.data?.find((e) => e.name === name);
+  const start = useMutation(
+    trpc.training.start.mutationOptions({
+      onSuccess: ({ id }) => {
+        void queryClient.invalidateQueries({ queryKey: trpc.training.list.queryKey() });
+        onStarted(id);
+      },
+      onError: (e) => setError(e.message),
+    }),
+  );
+
+  useEffect(() => {
+    const first = experiments.data?.find((e) => e.name === "flow-class") ?? experiments.data?.[0];
+    if (!name && first) setName(first.name);
+  }, [experiments.data, name]);
+  useEffect(() => {
+    if (selected) setValues({ ...selected.defaults });
+  }, [selected]);
+
+  const submit = () => {
+    if (!selected) return;
+    const parsed = parseExtra(extra);
+    if (parsed.error) return setError(parsed.error);
+    const overrides: Record<string, string | number | boolean> = {};
+    for (const f of FIELDS) {
+      const v = values[f.key];
+      if (v !== undefined && v !== selected.defaults[f.key]) overrides[f.key] = v;
+    }
+    setError(undefined);
+    start.mutate({ experiment: selected.name, overrides: { ...overrides, ...parsed.overrides } });
+  };
+
+  return (
+    <Panel title="Launch a run">
+      <form
+        className="flex flex-col gap-4"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit();
+        }}
+      >
+        <Field label="Experiment" htmlFor="experiment" hint={selected?.description}>
+          <Select id="experiment" value={name} onChange={(e) => setName(e.target.value)}>
+            {experiments.data?.map((e) => (
+              <option key={e.name} value={e.name}>
+                {e.name}
+              </option>
+            ))}
+          </Select>
+        </Field>
+        <div className="grid grid-cols-2 gap-3">
+          {FIELDS.map((f) => (
+            <NumberField
+              key={f.key}
+              id={`field-${f.key}`}
+              label={f.label}
+              step={f.step}
+              value={values[f.key] ?? Number.NaN}
+              onChange={(v) => setValues((cur) => ({ ...cur, [f.key]: v }))}
+            />
+          ))}
+        </div>
+        <Field
+          label="More overrides"
+          htmlFor="extra"
+          hint="One field=value per line, e.g. flow.cfgScale=3 or logEvery=1"
+        >
+          <TextArea id="extra" rows={2} value={extra} onChange={(e) => setExtra(e.target.value)} />
+        </Field>
+        {error && (
+          <Notice tone="error" title="Not started">
+            <pre className="whitespace-pre-wrap font-sans">{error}</pre>
+          </Notice>
+        )}
+        <Button type="submit" disabled={start.isPending || !selected}>
+          {start.isPending ? "Starting…" : "Start training"}
+        </Button>
+      </form>
+    </Panel>
+  );
+}

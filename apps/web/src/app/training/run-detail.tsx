@@ -1,0 +1,132 @@
+"use client";
+
+import { Badge, Button, ImageTile, LineChart, Notice, Panel, PixelImage, ProgressBar } from "@diffusion-studio/ui";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useSubscription } from "@trpc/tanstack-react-query";
+import Link from "next/link";
+import { useTRPC } from "@/trpc/react";
+import { stateTone } from "./run-state";
+
+/** One run, live: loss curve, the latest sample grid and all earlier ones, evaluation, cancel and promote. */
+export function RunDetail({ id }: { id: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const detail = useQuery(trpc.training.get.queryOptions({ id }));
+  const refresh = () => {
+    void queryClient.invalidateQueries({ queryKey: trpc.training.get.queryKey({ id }) });
+    void queryClient.invalidateQueries({ queryKey: trpc.training.list.queryKey() });
+  };
+  useSubscription(trpc.training.events.subscriptionOptions({ id }, { onData: refresh }));
+  const cancel = useMutation(trpc.training.cancel.mutationOptions({ onSuccess: refresh }));
+  const promote = useMutation(
+    trpc.training.promote.mutationOptions({
+      onSuccess: () => {
+        refresh();
+        void queryClient.invalidateQueries({ queryKey: trpc.models.list.queryKey() });
+      },
+    }),
+  );
+
+  const d = detail.data;
+  if (detail.error) return <Notice tone="error">{detail.error.message}</Notice>;
+  if (!d) return <p className="text-sm text-neutral-500">Loading run…</p>;
+  const running = d.status.state === "running" || d.status.state === "created";
+  const latest = d.grids.at(-1);
+
+  return (
+    <Panel
+      title={
+        <span className="flex items-center gap-2">
+          {d.config.experiment} <span className="font-normal text-neutral-500">{id}</span>
+        </span>
+      }
+      actions={
+        <>
+          <Badge tone={stateTone(d.status.state)}>{d.status.state}</Badge>
+          {running && (
+            <Button variant="danger" size="sm" onClick={() => cancel.mutate({ id })} disabled={cancel.isPending}>
+              Cancel
+            </Button>
+          )}
+          {d.status.state === "done" && d.hasModel && !d.promotedModelId && (
+            <Button size="sm" onClick={() => promote.mutate({ id })} disabled={promote.isPending}>
+              Promote to galleries
+            </Button>
+          )}
+        </>
+      }
+    >
+      <div className="flex flex-col gap-6" data-testid="run-detail" data-state={d.status.state}>
+        <ProgressBar
+          value={d.status.totalSteps ? d.status.step / d.status.totalSteps : 0}
+          label={`step ${d.status.step}/${d.status.totalSteps}`}
+        />
+        {d.status.message && <p className="text-sm text-neutral-400">{d.status.message}</p>}
+        {d.promotedModelId && (
+          <Notice tone="success" title="Promoted">
+            Model <code>{d.promotedModelId}</code> is available in the{" "}
+            <Link className="underline" href={`/prompts?model=${encodeURIComponent(d.promotedModelId)}`}>
+              galleries
+            </Link>
+            .
+          </Notice>
+        )}
+        {(promote.error || cancel.error) && <Notice tone="error">{(promote.error ?? cancel.error)?.message}</Notice>}
+        <div className="grid grid-cols-1 gap-6 xl:grid-cols-[1fr_auto]">
+          <div className="min-w-0">
+            <h3 className="mb-2 text-xs font-medium text-neutral-400">Training loss</h3>
+            {d.loss.step.length > 0 ? (
+              <LineChart
+                x={d.loss.step}
+                series={[{ label: "loss", values: d.loss.loss, color: "#818cf8" }]}
+                xLabel="step"
+                yLabel="MSE"
+                logY
+              />
+            ) : (
+              <p className="text-sm text-neutral-500">Waiting for the first steps…</p>
+            )}
+          </div>
+          {latest && (
+            <figure className="flex flex-col items-center gap-2" data-testid="latest-grid">
+              <PixelImage src={`${latest.url}?v=${d.status.step}`} alt={`samples after ${latest.label}`} size={320} />
+              <figcaption className="text-xs text-neutral-400">samples after {latest.label}</figcaption>
+            </figure>
+          )}
+        </div>
+        {d.grids.length > 1 && (
+          <div className="flex flex-wrap gap-3">
+            {d.grids.map((g) => (
+              <ImageTile key={g.url} src={g.url} label={g.label} size={120} />
+            ))}
+          </div>
+        )}
+        {d.evaluation && (
+          <div>
+            <h3 className="mb-2 text-xs font-medium text-neutral-400">Evaluation</h3>
+            <dl className="grid grid-cols-2 gap-x-6 gap-y-1 text-sm sm:grid-cols-3">
+              {Object.entries(d.evaluation).map(([k, v]) => (
+                <div key={k} className="flex justify-between gap-3">
+                  <dt className="text-neutral-500">{k}</dt>
+                  <dd className="truncate tabular-nums text-neutral-200">{formatValue(v)}</dd>
+                </div>
+              ))}
+            </dl>
+          </div>
+        )}
+        {d.trajectory && (
+          <figure className="flex items-center gap-3">
+            <PixelImage src={d.trajectory} alt="sampling trajectory" size={160} />
+            <figcaption className="text-xs text-neutral-400">sampling trajectory</figcaption>
+          </figure>
+        )}
+      </div>
+    </Panel>
+  );
+}
+
+function formatValue(v: unknown): string {
+  if (typeof v === "number") return Number.isInteger(v) ? String(v) : v.toPrecision(4);
+  if (Array.isArray(v)) return v.map((x) => (typeof x === "number" ? x.toFixed(2) : String(x))).join(", ");
+  return typeof v === "string" ? v : JSON.stringify(v);
+}

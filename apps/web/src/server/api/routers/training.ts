@@ -1,0 +1,52 @@
+import type { TRPCRouterRecord } from "@trpc/server";
+import { tracked } from "@trpc/server";
+import { z } from "zod";
+import { RUN_NAME } from "../../training";
+import { publicProcedure, teamProcedure } from "../trpc";
+
+const runId = z.object({ id: z.string().regex(RUN_NAME, "id: not a run name") });
+const overrideValue = z.union([z.number(), z.string().max(200), z.boolean()]);
+
+export const trainingRouter = {
+  experiments: publicProcedure.query(({ ctx }) => ctx.services.training.experiments()),
+
+  /** Starts a run of a named experiment with field overrides (`{ epochs: 2, "flow.cfgScale": 3 }`). */
+  start: teamProcedure
+    .input(
+      z.object({
+        experiment: z.string().min(1, "experiment: choose an experiment").max(100),
+        overrides: z
+          .record(
+            z.string().regex(/^[A-Za-z][\w.]*$/, "overrides: field names look like epochs or flow.cfgScale"),
+            overrideValue,
+          )
+          .refine((o) => Object.keys(o).length <= 32, "overrides: at most 32 fields"),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => ({ id: await ctx.services.training.start(input.experiment, input.overrides) })),
+
+  list: publicProcedure.query(({ ctx }) => ctx.services.training.list()),
+
+  get: publicProcedure.input(runId).query(({ ctx, input }) => ctx.services.training.detail(input.id)),
+
+  cancel: teamProcedure.input(runId).mutation(async ({ ctx, input }) => {
+    await ctx.services.training.cancel(input.id);
+    return { cancelling: true };
+  }),
+
+  promote: teamProcedure.input(runId).mutation(async ({ ctx, input }) => ({
+    modelId: await ctx.services.training.promote(input.id),
+  })),
+
+  /** The trainer's typed events (step, epoch, evaluation, done…) live, resumable from the last byte offset seen. */
+  events: publicProcedure.input(runId.extend({ lastEventId: z.string().nullish() })).subscription(async function* ({
+    ctx,
+    input,
+    signal,
+  }) {
+    const offset = input.lastEventId ? Number(input.lastEventId) : 0;
+    for await (const batch of ctx.services.training.events(input.id, { offset, signal })) {
+      yield tracked(String(batch.offset), batch.events);
+    }
+  }),
+} satisfies TRPCRouterRecord;

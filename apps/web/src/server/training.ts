@@ -1,0 +1,180 @@
+import "server-only";
+import fs from "node:fs/promises";
+import path from "node:path";
+import {
+  ConfigError,
+  cancelRun,
+  experimentNames,
+  experiments,
+  listRuns,
+  type RunEvent,
+  readArtifacts,
+  readEvents,
+  resolveConfig,
+  startRun,
+} from "@diffusion-studio/trainer";
+import { eq } from "drizzle-orm";
+import { ApiError } from "@/shared/errors";
+import type { DataDir } from "./data-dir";
+import type { Database } from "./db/client";
+import { promotedModels, trainingRuns } from "./db/schema";
+
+/** Run names are directory names the trainer made: letters, digits, dots, dashes. */
+export const RUN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$/;
+
+/** Metric points sent to a chart; longer runs are thinned evenly. */
+const MAX_POINTS = 1500;
+
+export function runFileUrl(run: string, relative: string): string {
+  return `/api/runs/${encodeURIComponent(run)}/${relative.split(path.sep).map(encodeURIComponent).join("/")}`;
+}
+
+/**
+ * Training runs launched from the dashboard. The trainer's run directories (under `<data>/runs`) are the source of
+ * truth — runs are detached processes that outlive a portal restart — and the database remembers who launched what
+ * with which overrides, and what was promoted.
+ */
+export class Training {
+  constructor(
+    private readonly db: Database,
+    private readonly dataDir: DataDir,
+  ) {}
+
+  experiments() {
+    return experimentNames.map((name) => {
+      const c = experiments[name as keyof typeof experiments] ?? resolveConfig(name);
+      return {
+        name,
+        description: c.description,
+        objective: c.objective,
+        defaults: {
+          epochs: c.epochs,
+          batch: c.batch,
+          hidden: c.hidden,
+          lr: c.lr,
+          seed: c.seed,
+          trainExamples: c.trainExamples,
+        },
+      };
+    });
+  }
+
+  /** Validates the config with the trainer's own rules, then starts a detached training process. */
+  async start(experiment: string, overrides: Record<string, unknown>): Promise<string> {
+    if (!experimentNames.includes(experiment)) {
+      throw new ApiError(
+        "BAD_REQUEST",
+        `experiment: unknown experiment '${experiment}' (one of ${experimentNames.join(", ")})`,
+      );
+    }
+    try {
+      resolveConfig(experiment, overrides);
+    } catch (err) {
+      if (err instanceof ConfigError) throw new ApiError("BAD_REQUEST", `overrides: ${err.message}`);
+      throw err;
+    }
+    const started = startRun({ experiment, overrides, root: this.dataDir.runs, threads: 1 });
+    const id = path.basename(started.dir);
+    await this.db.insert(trainingRuns).values({
+      id,
+      config: experiment,
+      overrides,
+      status: "running",
+      runDir: started.dir,
+      pid: started.pid,
+    });
+    return id;
+  }
+
+  async list() {
+    const rows = await this.db.select().from(trainingRuns);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return listRuns(this.dataDir.runs).map((r) => ({
+      id: r.name,
+      experiment: r.experiment,
+      state: r.state,
+      step: r.step,
+      totalSteps: r.totalSteps,
+      lastLoss: r.lastLoss,
+      createdAt: r.createdAt,
+      overrides: byId.get(r.name)?.overrides ?? {},
+      promotedModelId: byId.get(r.name)?.promotedModelId ?? null,
+    }));
+  }
+
+  async detail(id: string) {
+    const dir = await this.dir(id);
+    const a = readArtifacts(dir);
+    const [row] = await this.db.select().from(trainingRuns).where(eq(trainingRuns.id, id));
+    const stride = Math.max(1, Math.ceil(a.metrics.length / MAX_POINTS));
+    const metrics = a.metrics.filter((_, i) => i % stride === 0 || i === a.metrics.length - 1);
+    const rel = (file: string | null) => (file ? runFileUrl(id, path.relative(dir, file)) : null);
+    return {
+      id,
+      config: a.config,
+      status: a.status,
+      overrides: row?.overrides ?? {},
+      loss: { step: metrics.map((m) => m.step), loss: metrics.map((m) => m.loss) },
+      grids: a.grids.map((g, i) => ({ url: rel(g)!, label: `epoch ${i + 1}` })),
+      lossCurve: rel(a.lossCurve),
+      trajectory: rel(a.trajectory),
+      evaluation: a.evaluation,
+      hasModel: a.model !== null,
+      promotedModelId: row?.promotedModelId ?? null,
+    };
+  }
+
+  /** Asks the run to stop; it saves a checkpoint first, so this returns before it has ended. */
+  async cancel(id: string): Promise<void> {
+    const dir = await this.dir(id);
+    cancelRun(dir).catch((err: unknown) => console.error(`cancel ${id}:`, err));
+  }
+
+  /** Copies a finished run's exported model into the registry, where the galleries pick it up. */
+  async promote(id: string): Promise<string> {
+    const dir = await this.dir(id);
+    const a = readArtifacts(dir);
+    if (a.status.state !== "done")
+      throw new ApiError("PRECONDITION_FAILED", `id: run '${id}' is ${a.status.state}, not done`);
+    if (!a.model) throw new ApiError("PRECONDITION_FAILED", `id: run '${id}' exported no model`);
+    const modelId = id;
+    await fs.copyFile(a.model, path.join(this.dataDir.models, `${modelId}.onnx`));
+    await this.db
+      .insert(promotedModels)
+      .values({
+        id: modelId,
+        name: `${a.config.experiment} (${id})`,
+        runId: id,
+        dir: path.join("models", `${modelId}.onnx`),
+      })
+      .onConflictDoNothing();
+    await this.db.update(trainingRuns).set({ promotedModelId: modelId }).where(eq(trainingRuns.id, id));
+    return modelId;
+  }
+
+  /** The run's events from byte `offset` on, then new ones as the trainer writes them, until it ends. */
+  async *events(
+    id: string,
+    opts: { offset?: number; signal?: AbortSignal },
+  ): AsyncIterable<{ offset: number; events: RunEvent[] }> {
+    const dir = await this.dir(id);
+    let offset = opts.offset ?? 0;
+    while (!opts.signal?.aborted) {
+      const batch = readEvents(dir, offset);
+      offset = batch.offset;
+      if (batch.events.length > 0) {
+        yield { offset, events: batch.events };
+        if (batch.events.some((e) => e.type === "done" || e.type === "cancelled" || e.type === "failed")) return;
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+
+  private async dir(id: string): Promise<string> {
+    if (!RUN_NAME.test(id)) throw new ApiError("BAD_REQUEST", `id: '${id}' is not a run name`);
+    const dir = path.join(this.dataDir.runs, id);
+    const ok = await fs.stat(path.join(dir, "config.json")).catch(() => undefined);
+    if (!ok) throw new ApiError("NOT_FOUND", `id: no training run '${id}'`);
+    return dir;
+  }
+}

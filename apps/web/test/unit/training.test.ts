@@ -1,0 +1,97 @@
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCaller } from "@/server/api/root";
+import { createContext } from "@/server/api/trpc";
+import { testServices } from "../support/services";
+
+const WORKER = path.resolve(import.meta.dirname, "../../dist/worker/main.js");
+type TestServices = Awaited<ReturnType<typeof testServices>>;
+let services: TestServices;
+let caller: ReturnType<typeof createCaller>;
+
+beforeAll(async () => {
+  services = await testServices({ WORKER_SCRIPT: WORKER });
+  caller = createCaller(await createContext({ headers: new Headers(), services }));
+});
+afterAll(async () => services?.dispose());
+
+/** A run small enough for a test: 4 steps of 64 images on a narrow UNet, few sampling steps for the grids. */
+const TINY = { epochs: 2, trainExamples: 128, batch: 64, hidden: 8, logEvery: 1, "flow.sampleSteps": 4 };
+
+async function waitFor(id: string, states: string[], timeoutMs = 90_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const d = await caller.training.get({ id });
+    if (states.includes(d.status.state)) return d;
+    if (Date.now() > deadline) throw new Error(`run ${id} still ${d.status.state}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+describe("training runs", () => {
+  it("lists the trainer's experiments with their defaults", async () => {
+    const list = await caller.training.experiments();
+    const flow = list.find((e) => e.name === "flow-class");
+    expect(flow?.defaults).toMatchObject({ epochs: expect.any(Number), batch: 64 });
+  });
+
+  it("refuses unknown experiments and invalid overrides with the field named", async () => {
+    await expect(caller.training.start({ experiment: "nope", overrides: {} })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringMatching(/^experiment: unknown experiment 'nope'/),
+    });
+    await expect(caller.training.start({ experiment: "flow-class", overrides: { epochs: 0 } })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringMatching(/epochs/),
+    });
+  });
+
+  it("runs a short training as a child process, streams its events, and promotes its model to the galleries", async () => {
+    const { id } = await caller.training.start({ experiment: "flow-class", overrides: TINY });
+    const seen: string[] = [];
+    const ctl = new AbortController();
+    const watching = (async () => {
+      for await (const batch of services.training.events(id, { signal: ctl.signal }))
+        seen.push(...batch.events.map((e) => e.type));
+    })();
+    const done = await waitFor(id, ["done", "failed", "cancelled"]);
+    await watching;
+    expect(done.status.state).toBe("done");
+    expect(seen).toContain("step");
+    expect(seen).toContain("epoch");
+    expect(seen.at(-1)).toBe("done");
+    expect(done.loss.step.length).toBe(4);
+    expect(done.grids.map((g) => g.label)).toEqual(["epoch 1", "epoch 2"]);
+    expect(done.hasModel).toBe(true);
+
+    const listed = await caller.training.list();
+    expect(listed.find((r) => r.id === id)).toMatchObject({ state: "done", overrides: TINY });
+
+    const { modelId } = await caller.training.promote({ id });
+    const models = await caller.models.list();
+    expect(models.find((m) => m.id === modelId)).toMatchObject({ source: "promoted", conditioning: { type: "class" } });
+    const gen = await caller.generations.create({
+      procedure: "generate",
+      modelId,
+      prompts: ["a handwritten 2"],
+      steps: 3,
+      guidance: 5,
+      seed: 0,
+      batch: 1,
+    });
+    let last: string | undefined;
+    for await (const e of services.generations.events(gen.id, {})) last = e.event.type;
+    expect(last).toBe("done");
+  }, 120_000);
+
+  it("cancels a running run", async () => {
+    const { id } = await caller.training.start({
+      experiment: "flow-class",
+      overrides: { ...TINY, epochs: 50, trainExamples: 1024 },
+    });
+    await waitFor(id, ["running"]);
+    await caller.training.cancel({ id });
+    const end = await waitFor(id, ["cancelled", "done", "failed"]);
+    expect(end.status.state).toBe("cancelled");
+  }, 120_000);
+});
