@@ -87,7 +87,10 @@ export function checkOneOf<T extends string>(name: string, value: T, allowed: re
 
 /** For exhaustive switches over string-literal unions. */
 export function assertNever(name: string, value: never): never {
-  throw new RangeError(`unknown \`${name}\`: ${show(value)}`);
+  // Configs are switched on their `type` field; report that rather than "[object Object]".
+  const v: unknown = value;
+  const shown = typeof v === "object" && v !== null && "type" in v ? v.type : v;
+  throw new RangeError(`unknown \`${name}\`: ${show(shown)}`);
 }
 
 /** Thrown when a `CancelSignal` is aborted; `name` is "AbortError" like the DOM's. */

@@ -61,6 +61,7 @@ export {
 export { mulberry32, type NoisePurpose, NoiseReplay, type NoiseSource, portableLog, Rng } from "./random.js";
 export { type AncestralDdpmConfig, ancestralDdpmSampler } from "./samplers/ddpm.js";
 export { type FlowEulerConfig, FlowEulerSampler } from "./samplers/flow-euler.js";
+export { makeSampler, type SamplerConfig } from "./samplers/make-sampler.js";
 export type { ModelPrediction, Sampler, StepOutput } from "./samplers/sampler.js";
 export {
   courseSampler,

@@ -407,6 +407,15 @@ describe("cancellation and errors", () => {
     ).rejects.toThrow(/`kernelSize` must be an odd integer \(got 32\)/);
   });
 
+  it("bad conditions name the field and the allowed forms", async () => {
+    await expect(sample({ ...base(), condition: { classLabel: -1 } })).rejects.toThrow(
+      /`condition.classLabel` must be an integer ≥ 0 \(got -1\)/,
+    );
+    await expect(sample({ ...base(), condition: [PHOTO, undefined as unknown as Condition] })).rejects.toThrow(
+      /`condition\[1\]` must be null, \{ prompt: string \} or \{ classLabel: integer ≥ 0 \} \(got undefined\)/,
+    );
+  });
+
   it("a denoiser returning NaN or the wrong shape fails with a clear error", async () => {
     const nan = {
       info: { ...IF_INFO, learnedVariance: false },

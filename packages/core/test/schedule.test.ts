@@ -1,8 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
   alphaBar,
+  ancestralDdpmSampler,
   cosineSchedule,
+  courseSampler,
+  FlowEulerSampler,
   linearSchedule,
+  makeSampler,
   makeSchedule,
   StridedDdpmSampler,
   spacedTimesteps,
@@ -56,6 +60,22 @@ describe("linear schedule (CS180 part B DDPM, T = 300)", () => {
   it("config round-trips through JSON", () => {
     const s = makeSchedule(JSON.parse(JSON.stringify(linearSchedule().config)));
     expect(s.alphasCumprod).toEqual(linearSchedule().alphasCumprod);
+  });
+});
+
+describe("sampler configs", () => {
+  it("round-trip through JSON and makeSampler", () => {
+    for (const s of [
+      courseSampler({ thresholding: { ratio: 0.95, maxValue: 1.5 } }),
+      ancestralDdpmSampler(),
+      new FlowEulerSampler({ numSteps: 30 }),
+    ]) {
+      const again = makeSampler(JSON.parse(JSON.stringify(s)));
+      expect(again.levels).toEqual(s.levels);
+      expect(again.toJSON()).toEqual(s.toJSON());
+    }
+    // @ts-expect-error: unknown sampler types fail loudly.
+    expect(() => makeSampler({ type: "euler-a" })).toThrow(/unknown `sampler.type`: "euler-a"/);
   });
 });
 

@@ -40,13 +40,31 @@ export function defaultUnconditional(condition: Condition): Condition {
   return condition !== null && "prompt" in condition ? { prompt: "" } : null;
 }
 
+/** Throws unless `c` is null, `{ prompt: string }` or `{ classLabel: integer ≥ 0 }`. */
+export function checkCondition(name: string, c: unknown): Condition {
+  if (c === null) return c;
+  if (typeof c === "object" && c !== undefined) {
+    if ("prompt" in c && typeof c.prompt === "string") return c as Condition;
+    if ("classLabel" in c && typeof c.classLabel === "number") {
+      checkNumber(`${name}.classLabel`, c.classLabel, { min: 0, integer: true });
+      return c as Condition;
+    }
+  }
+  throw new RangeError(
+    `\`${name}\` must be null, { prompt: string } or { classLabel: integer ≥ 0 } (got ${JSON.stringify(c) ?? String(c)})`,
+  );
+}
+
 /** One condition per batch item, or a clear error. */
 export function perItem(name: string, value: Condition | readonly Condition[], batchSize: number): Condition[] {
-  if (!Array.isArray(value)) return Array.from({ length: batchSize }, () => value as Condition);
+  if (!Array.isArray(value)) {
+    const c = checkCondition(name, value);
+    return Array.from({ length: batchSize }, () => c);
+  }
   if (value.length !== batchSize) {
     throw new RangeError(`\`${name}\` must have one entry per image (${batchSize}) (got ${value.length})`);
   }
-  return [...(value as readonly Condition[])];
+  return value.map((c, i) => checkCondition(`${name}[${i}]`, c));
 }
 
 /** The batch size implied by per-image conditions (1 when a single condition is given). */

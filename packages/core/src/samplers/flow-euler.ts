@@ -23,8 +23,8 @@ export class FlowEulerSampler implements Sampler {
     this.levels = Array.from({ length: this.numSteps + 1 }, (_, k) => k / this.numSteps);
   }
 
-  toJSON(): FlowEulerConfig {
-    return { numSteps: this.numSteps };
+  toJSON(): { type: "flow-euler" } & FlowEulerConfig {
+    return { type: "flow-euler", numSteps: this.numSteps };
   }
 
   addNoise(clean: ImageBatch, levelIndex: number, noise: ImageBatch): ImageBatch {

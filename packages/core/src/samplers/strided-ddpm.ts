@@ -79,8 +79,9 @@ export class StridedDdpmSampler implements Sampler {
     }
   }
 
-  toJSON(): StridedDdpmConfig {
-    return { ...this.config, schedule: this.schedule.config, timesteps: this.timesteps };
+  toJSON(): { type: "strided-ddpm" } & StridedDdpmConfig {
+    const { type: _ignored, ...config } = this.config as StridedDdpmConfig & { type?: string };
+    return { type: "strided-ddpm", ...config, schedule: this.schedule.config, timesteps: this.timesteps };
   }
 
   /** ᾱ at timestep t (t = −1 is the clean image, ᾱ = 1). */
