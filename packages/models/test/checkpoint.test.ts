@@ -1,0 +1,48 @@
+/** The safetensors container and the checkpoint format on top of it. */
+import { describe, expect, it } from "vitest";
+import { decodeCheckpoint, encodeCheckpoint } from "../src/checkpoint/checkpoint.js";
+import { decodeSafetensors, encodeSafetensors } from "../src/checkpoint/safetensors.js";
+import { ADAM_DEFAULTS } from "../src/graph/adam.js";
+
+const tensors = new Map([
+  ["a.weight", { shape: [2, 3], data: Float32Array.of(1, 2, 3, 4, 5, 6) }],
+  ["a.bias", { shape: [1], data: Float32Array.of(-0.5) }],
+]);
+
+describe("safetensors", () => {
+  it("round-trips tensors and metadata with an 8-byte aligned data section", () => {
+    const bytes = encodeSafetensors(tensors, { note: "x" });
+    const headerLength = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+    expect((8 + headerLength) % 8).toBe(0);
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
+    expect(header["a.weight"]).toEqual({ dtype: "F32", shape: [2, 3], data_offsets: [0, 24] });
+    const back = decodeSafetensors(bytes);
+    expect(back.metadata).toEqual({ note: "x" });
+    expect(back.tensors.get("a.weight")).toEqual(tensors.get("a.weight"));
+    expect(back.tensors.get("a.bias")?.data[0]).toBe(-0.5);
+  });
+
+  it("rejects truncated files and unsupported dtypes with a clear error", () => {
+    const bytes = encodeSafetensors(tensors);
+    expect(() => decodeSafetensors(bytes.subarray(0, 4))).toThrow(/shorter than/);
+    expect(() => decodeSafetensors(bytes.subarray(0, bytes.length - 8))).toThrow(/inconsistent data_offsets/);
+    const header = new TextEncoder().encode(JSON.stringify({ x: { dtype: "F16", shape: [1], data_offsets: [0, 2] } }));
+    const f16 = new Uint8Array(8 + header.length + 2);
+    new DataView(f16.buffer).setBigUint64(0, BigInt(header.length), true);
+    f16.set(header, 8);
+    expect(() => decodeSafetensors(f16)).toThrow(/`x` has dtype F16/);
+  });
+});
+
+describe("checkpoint", () => {
+  it("stores kind, D, step, lr and Adam settings in the metadata", () => {
+    const bytes = encodeCheckpoint({ kind: "flow-time", D: 16, step: 42, lr: 0.003, adam: ADAM_DEFAULTS, tensors });
+    const c = decodeCheckpoint(bytes);
+    expect(c).toMatchObject({ kind: "flow-time", D: 16, step: 42, lr: 0.003, adam: ADAM_DEFAULTS });
+    expect(c.tensors.get("a.weight")?.data).toEqual(tensors.get("a.weight")?.data);
+  });
+
+  it("refuses a safetensors file that is not a checkpoint", () => {
+    expect(() => decodeCheckpoint(encodeSafetensors(tensors, { format: "other" }))).toThrow(/`format`/);
+  });
+});
