@@ -67,11 +67,27 @@ export function createNodeRuntime(options: NodeRuntimeOptions = {}): Runtime {
   };
 }
 
-let defaultRuntime: Runtime | null = null;
-/** A process-wide runtime (device "auto", all cores), created on first use. */
-export function defaultNodeRuntime(): Runtime {
-  defaultRuntime ??= createNodeRuntime();
-  return defaultRuntime;
+const runtimes = new Map<string, Runtime>();
+/**
+ * A process-wide runtime per configuration, created on first use, so that trainers and models made with the same
+ * options share its cached sessions. No options: device "auto", all cores.
+ */
+export function sharedNodeRuntime(options: NodeRuntimeOptions = {}): Runtime {
+  const key = JSON.stringify([options.device ?? "auto", options.threads ?? 0, options.graphOptimizationLevel ?? "all"]);
+  let runtime = runtimes.get(key);
+  if (!runtime) {
+    runtime = createNodeRuntime(options);
+    runtimes.set(key, runtime);
+  }
+  return runtime;
+}
+
+function pickRuntimeOptions(o: NodeRuntimeOptions): NodeRuntimeOptions {
+  return {
+    ...(o.device ? { device: o.device } : {}),
+    ...(o.threads !== undefined ? { threads: o.threads } : {}),
+    ...(o.graphOptimizationLevel ? { graphOptimizationLevel: o.graphOptimizationLevel } : {}),
+  };
 }
 
 export interface CreateTrainerOptions extends TrainerOptions, NodeRuntimeOptions {
@@ -80,13 +96,11 @@ export interface CreateTrainerOptions extends TrainerOptions, NodeRuntimeOptions
 }
 
 export function createTrainer(options: CreateTrainerOptions): Promise<Trainer> {
-  const custom = options.device !== undefined || options.threads !== undefined || options.graphOptimizationLevel;
-  const runtime = options.runtime ?? (custom ? createNodeRuntime(options) : defaultNodeRuntime());
-  return Trainer.create(runtime, options);
+  return Trainer.create(options.runtime ?? sharedNodeRuntime(pickRuntimeOptions(options)), options);
 }
 
 export function loadInferenceModel(onnx: Uint8Array, options: NodeRuntimeOptions & { runtime?: Runtime } = {}) {
-  return InferenceModel.load(options.runtime ?? createNodeRuntime(options), onnx);
+  return InferenceModel.load(options.runtime ?? sharedNodeRuntime(pickRuntimeOptions(options)), onnx);
 }
 
 export type { ModelInputs } from "./runtime/inference-model.js";
