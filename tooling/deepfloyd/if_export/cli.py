@@ -18,7 +18,7 @@ DEFAULT_FIXTURES = REPO_ROOT / "packages" / "models" / "test" / "fixtures" / "de
 DESCRIPTION = """\
 Export DeepFloyd IF from local diffusers snapshots to the ONNX files, manifest and prompt-embedding store that
 Diffusion Studio loads. Nothing is downloaded: point it at folders you already have (for example
-`huggingface-cli download DeepFloyd/IF-I-L-v1.0 --local-dir ...` on a machine that has accepted the licence)."""
+`hf download DeepFloyd/IF-I-L-v1.0 --local-dir ...` on a machine that has accepted the licence)."""
 
 EXPORT_EPILOG = """\
 examples:
@@ -104,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
 def run_export(args: argparse.Namespace) -> int:
     from .embeddings import read_prompt_file
     from .exporter import ExportOptions, log
-    from .snapshot import check_stage_pair, describe, load_stage_snapshot, load_text_encoder_snapshot
+    from .snapshot import check_stage_pair, describe, human_bytes, load_stage_snapshot, load_text_encoder_snapshot
 
     if not args.stage1 and not args.stage2:
         print("error: give --stage1 DIR and/or --stage2 DIR", file=sys.stderr)
@@ -133,7 +133,7 @@ def run_export(args: argparse.Namespace) -> int:
         if snap:
             print(describe(snap))
     if text:
-        print(f"text encoder: T5 d_model {text.d_model}, {text.weights.total_bytes / 2**30:.2f} GiB")
+        print(f"text encoder: T5 d_model {text.d_model}, {human_bytes(text.weights.total_bytes)}")
     if prompts:
         print(f"embeddings: {len(prompts)} prompt(s) from {args.prompts}")
     if args.dry_run:
@@ -162,13 +162,19 @@ def export_all(opts, stage1, stage2, text, prompts, with_text_encoder, log) -> i
 def run_standins(args: argparse.Namespace) -> int:
     from .embeddings import read_prompt_file
     from .exporter import ExportOptions, log
-    from .onnx_export import remove_tree
+    from .onnx_export import clear_generated
     from .reference import check_fixtures
     from .snapshot import check_stage_pair, load_stage_snapshot, load_text_encoder_snapshot
     from .standins import build_snapshots, record
 
     prompts = read_prompt_file(DEFAULT_PROMPTS)
     out = args.out.resolve()
+    if out.exists() and any(p.name != "README.md" for p in out.iterdir()):
+        manifest = out / "manifest.json"
+        if not manifest.is_file() or not json.loads(manifest.read_text(encoding="utf-8")).get("standIn"):
+            print(f"error: --out {out} is not empty and holds no stand-in manifest; refusing to overwrite it",
+                  file=sys.stderr)
+            return 2
     with tempfile.TemporaryDirectory(prefix="if-standins-") as tmp:
         work = args.work.resolve() if args.work else Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
@@ -177,7 +183,7 @@ def run_standins(args: argparse.Namespace) -> int:
         stage1, stage2 = load_stage_snapshot(dir1, 1), load_stage_snapshot(dir2, 2)
         text = load_text_encoder_snapshot(dir1)
         check_stage_pair(stage1, stage2, text)
-        remove_tree(out)
+        clear_generated(out)
         opts = ExportOptions(out=out, dtype="fp32", opset=17, external="auto", device="cpu", verify=True,
                              embeddings_dtype="float32", clean_caption=False, stand_in=True)
         export_all(opts, stage1, stage2, text, prompts, True, log)

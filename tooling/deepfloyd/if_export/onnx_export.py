@@ -222,6 +222,14 @@ def export_text_encoder(
     return ExportResult(onnx_path, data_path, opset, diff, ref_max)
 
 
-def remove_tree(path: Path) -> None:
-    if path.exists():
-        shutil.rmtree(path)
+def clear_generated(path: Path, keep: tuple[str, ...] = ("README.md",)) -> None:
+    """Empty a fixture directory before regenerating it, keeping the hand-written files."""
+    if not path.exists():
+        return
+    for entry in path.iterdir():
+        if entry.name in keep:
+            continue
+        if entry.is_dir():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()

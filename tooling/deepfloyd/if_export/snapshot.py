@@ -106,6 +106,11 @@ def read_safetensors_header(path: Path) -> dict[str, tuple[str, list[int]]]:
         head = f.read(8)
         if len(head) < 8:
             raise SnapshotError(f"{path}: {size} bytes, too short to be a safetensors file")
+        if head.startswith(b"version "):
+            raise SnapshotError(
+                f"{path} is a Git LFS pointer, not the weights: run `git lfs pull` in the snapshot, or download it "
+                "with `huggingface-cli download`"
+            )
         (header_len,) = struct.unpack("<Q", head)
         if header_len > min(size - 8, 100 * 2**20):
             raise SnapshotError(f"{path}: header length {header_len} does not fit in a {size}-byte file (corrupt)")
@@ -335,12 +340,16 @@ def check_stage_pair(stage1: StageSnapshot | None, stage2: StageSnapshot | None,
     problems.raise_if_any("stage combination")
 
 
+def human_bytes(n: int) -> str:
+    return f"{n / 2**30:.2f} GiB" if n >= 2**30 else f"{n / 2**20:.1f} MiB"
+
+
 def describe(snapshot: StageSnapshot) -> str:
     w = snapshot.weights
     return (
         f"stage {'I' if snapshot.stage == 1 else 'II'}: {snapshot.model_id} at {snapshot.root}\n"
         f"    UNet {snapshot.in_channels}->{snapshot.out_channels} channels, {snapshot.sample_size}x{snapshot.sample_size}, "
-        f"text width {snapshot.text_dim}; weights {len(w.files)} file(s), {w.total_bytes / 2**30:.2f} GiB"
+        f"text width {snapshot.text_dim}; weights {len(w.files)} file(s), {human_bytes(w.total_bytes)}"
         + (f" (variant {w.variant})" if w.variant else "")
         + f"\n    scheduler: thresholding={snapshot.scheduler_config.get('thresholding')}, "
         f"sample_max_value={snapshot.scheduler_config.get('sample_max_value')}"
