@@ -55,6 +55,8 @@ export {
   mnistDataDir,
 } from "./data/mnist.js";
 export { createRng, deriveSeed, permutation, type Rng, Stream } from "./data/random.js";
+export { type EvaluateOptions, evaluateGenerator, type GeneratorEvaluation } from "./eval/evaluate.js";
+export { fitGaussian, frechetDistance, type Gaussian } from "./eval/frechet.js";
 export type { RunEvent, RunEventType } from "./run/events.js";
 export { runPaths } from "./run/layout.js";
 export type { MetricRecord } from "./run/metrics.js";

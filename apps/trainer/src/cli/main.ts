@@ -5,6 +5,7 @@ import { cancelRun, startRun } from "../api/process.js";
 import { listRuns } from "../api/runs.js";
 import { experimentNames, experiments } from "../config/experiments.js";
 import { ConfigError, type ConfigOverrides, parseAssignments, resolveConfig } from "../config/resolve.js";
+import { evaluateGenerator } from "../eval/evaluate.js";
 import { createRunDir, RunExistsError, RunNotFoundError, readRunConfig } from "../run/run-dir.js";
 import { runTraining } from "../train/run.js";
 import { createProgressReporter } from "./progress-bar.js";
@@ -194,6 +195,32 @@ export function buildProgram(
           `${run.name.padEnd(36)} ${run.state.padEnd(9)} ${run.experiment.padEnd(20)} step ${run.step}/${run.totalSteps} loss ${loss}`,
         );
       }
+    });
+
+  program
+    .command("evaluate")
+    .description("Evaluate a finished generator run with a classifier: per-digit sample accuracy and MNIST-FID.")
+    .argument("<run>", "the generator's run directory")
+    .requiredOption("--classifier <model>", "the classifier's run directory or model.onnx")
+    .option("--samples <n>", "generated digits (the spec's figure is 10000)", integer("--samples"), 10000)
+    .option("--chunk <n>", "digits per cached chunk; a re-run skips finished chunks", integer("--chunk"), 250)
+    .option("--threads <n>", "ONNX Runtime intra-op threads", integer("--threads"))
+    .action(async (run: string, flags: { classifier: string; samples: number; chunk: number; threads?: number }) => {
+      let last = 0;
+      const result = await evaluateGenerator({
+        run,
+        classifier: flags.classifier,
+        samples: flags.samples,
+        chunk: flags.chunk,
+        ...threadsOf(flags),
+        onProgress: (done, total) => {
+          if (Date.now() - last > 5000 || done === total) {
+            last = Date.now();
+            write(`generated and classified ${done}/${total}`);
+          }
+        },
+      });
+      print(JSON.stringify(result, null, 2));
     });
 
   program

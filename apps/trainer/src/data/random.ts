@@ -22,6 +22,7 @@ export const Stream = {
   batchNoise: 2,
   init: 3,
   samples: 4,
+  evaluation: 5,
 } as const;
 
 /** murmur3's 32-bit finaliser: a cheap, well-mixed bijection on uint32. */

@@ -1,0 +1,53 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { readArtifacts } from "../src/api/runs.js";
+import { resolveConfig } from "../src/config/resolve.js";
+import { evaluateGenerator } from "../src/eval/evaluate.js";
+import { runPaths } from "../src/run/layout.js";
+import { createRunDir } from "../src/run/run-dir.js";
+import { runTraining } from "../src/train/run.js";
+import { scratch, testSet, trainSet } from "./helpers.js";
+
+async function trained(name: string, overrides: Record<string, unknown>) {
+  const dir = createRunDir(path.join(scratch(), name), resolveConfig(name, overrides));
+  await runTraining({
+    dir,
+    threads: 1,
+    trainSet: await trainSet(),
+    artist: { testSet: await testSet(), gifFrames: 2 },
+  });
+  return dir;
+}
+
+describe("generator evaluation", () => {
+  it("reports per-digit sample accuracy and MNIST-FID, caches chunks, and records them in the card", async () => {
+    const base = { hidden: 4, batch: 16, trainExamples: 160, epochs: 1 };
+    const classifier = await trained("classifier", base);
+    const generator = await trained("flow-class", { ...base, "samples.count": 10, "flow.sampleSteps": 2 });
+    const options = { run: generator, classifier, samples: 40, chunk: 15, threads: 1, testSet: await testSet() };
+
+    const result = await evaluateGenerator(options);
+    expect(result.samples).toBe(40);
+    expect(result.predictedDigitCounts.reduce((a, b) => a + b, 0)).toBe(40);
+    expect(result.perDigitSampleAccuracy).toHaveLength(10);
+    expect(result.sampleAccuracy).toBeGreaterThanOrEqual(0);
+    expect(result.mnistFid).toBeGreaterThanOrEqual(0);
+    expect(Number.isFinite(result.mnistFid)).toBe(true);
+    // The same classifier on the same test set as the classifier run's own evaluation.
+    expect(result.classifierTestAccuracy).toBeCloseTo(readArtifacts(classifier).evaluation!.testAccuracy as number, 10);
+
+    const cache = path.join(generator, "eval", "model-40-15");
+    const chunks = readdirSync(cache).sort();
+    expect(chunks).toEqual(["chunk-0000.f32", "chunk-0001.f32", "chunk-0002.f32"]);
+    const mtimes = chunks.map((c) => statSync(path.join(cache, c)).mtimeMs);
+    const again = await evaluateGenerator(options);
+    expect(again).toEqual(result);
+    expect(chunks.map((c) => statSync(path.join(cache, c)).mtimeMs)).toEqual(mtimes);
+
+    const card = JSON.parse(readFileSync(runPaths(generator).cardJson, "utf8"));
+    expect(card.evaluation.mnistFid).toBe(result.mnistFid);
+    expect(readFileSync(runPaths(generator).cardMarkdown, "utf8")).toContain("| mnistFid |");
+    await expect(evaluateGenerator({ ...options, run: classifier })).rejects.toThrow(/not a generator/);
+  }, 120_000);
+});
