@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -145,4 +145,17 @@ describe("programmatic API", () => {
     expect(events[0]).toMatchObject({ type: "started", resumedAtStep: step });
     expect(events.at(-1)).toMatchObject({ type: "done", step: 120 });
   }, 240_000);
+
+  it("a child that dies before training is reported as failed, not waited on forever", async () => {
+    const runs = scratch();
+    const crash = path.join(runs, "crash.js");
+    writeFileSync(crash, "process.exit(3);\n");
+    const started = startRun({ experiment: "flow-time", root: runs, cliPath: crash });
+    const events: RunEvent[] = [];
+    for await (const event of watchRun(started.dir, { pollMs: 50 })) events.push(event);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ type: "failed" });
+    expect(listRuns(runs)[0].state).toBe("failed");
+    expect(await cancelRun(started.dir)).toBe("failed");
+  }, 30_000);
 });

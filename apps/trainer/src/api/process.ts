@@ -78,6 +78,9 @@ export function startRun(options: StartRunOptions): StartedRun {
     const child = spawn(process.execPath, args, { detached: true, stdio: ["ignore", fd, fd], env: process.env });
     if (child.pid === undefined) throw new Error(`could not start ${process.execPath} ${args.join(" ")}`);
     child.unref();
+    // Record the pid at once, so that watchers notice a child that dies before it starts training. The child
+    // needs over a second to load before it writes its own status, so this write comes first.
+    updateStatus(dir, { pid: child.pid });
     return { dir, pid: child.pid, log };
   } finally {
     closeSync(fd);
@@ -93,9 +96,13 @@ export async function cancelRun(dir: string, { timeoutMs = 120_000, pollMs = 200
   let status = readStatus(dir);
   // A run started a moment ago may not have written its pid yet (allow it 30 s to start).
   const startDeadline = Math.min(deadline, Date.now() + 30_000);
-  while (status.state === "created" && existsSync(runPaths(dir).log) && Date.now() < startDeadline) {
+  while (status.state === "created" && status.pid !== null && processAlive(status.pid) && Date.now() < startDeadline) {
     await new Promise((r) => setTimeout(r, pollMs));
     status = readStatus(dir);
+  }
+  if (status.state === "created" && status.pid !== null && !processAlive(status.pid)) {
+    return updateStatus(dir, { state: "failed", pid: null, message: "the training process died before it started" })
+      .state;
   }
   if (status.state !== "running" || status.pid === null) return status.state;
   if (!processAlive(status.pid)) {

@@ -21,12 +21,16 @@ export interface RunSummary {
   readonly updatedAt: string;
 }
 
+/** A run that should have a live process (running, or started detached) but whose process is gone. */
+function isOrphaned(status: RunStatus): boolean {
+  const active = status.state === "running" || (status.state === "created" && status.pid !== null);
+  return active && !processAlive(status.pid);
+}
+
 /** The status with liveness checked: "running" with a dead process is reported as failed. */
 export function liveStatus(dir: string): RunStatus {
   const status = readStatus(dir);
-  if (status.state === "running" && !processAlive(status.pid)) {
-    return { ...status, state: "failed", message: "the training process is gone" };
-  }
+  if (isOrphaned(status)) return { ...status, state: "failed", message: "the training process is gone" };
   return status;
 }
 
@@ -129,7 +133,7 @@ export async function* watchRun(dir: string, options: WatchOptions = {}): AsyncG
       // Check liveness only now and then; a run that has not started yet has no pid.
       if (quietPolls % 4 === 0) {
         const status = readStatus(dir);
-        if (status.state === "running" && !processAlive(status.pid)) {
+        if (isOrphaned(status)) {
           const tail = readEvents(dir, offset);
           for (const event of tail.events) yield event;
           if (tail.events.some((e) => FINAL_EVENTS.has(e.type))) return;
