@@ -90,8 +90,10 @@ def export_stage(snapshot: StageSnapshot, opts: ExportOptions) -> dict:
         opts.external,
         opts.device,
         opts.verify,
-        metadata={"diffusion_studio.contract": f"deepfloyd-if-stage{stage}-v{FORMAT_VERSION}",
-                  "diffusion_studio.model_id": snapshot.model_id},
+        metadata={
+            "diffusion_studio.contract": f"deepfloyd-if-stage{stage}-v{FORMAT_VERSION}",
+            "diffusion_studio.model_id": snapshot.model_id,
+        },
         onnx_name=UNET_FILE,
         data_name=UNET_DATA_FILE,
     )
@@ -128,11 +130,15 @@ def _load_text_side(text: TextEncoderSnapshot, device: str, dtype: str):
     from transformers import AutoTokenizer, T5EncoderModel
 
     tokenizer = AutoTokenizer.from_pretrained(str(text.tokenizer_dir))
-    encoder = T5EncoderModel.from_pretrained(
-        str(text.root / "text_encoder"),
-        variant=text.weights.variant,
-        torch_dtype=torch.float32 if dtype == "fp32" else torch.float16,
-    ).to(device).eval()
+    encoder = (
+        T5EncoderModel.from_pretrained(
+            str(text.root / "text_encoder"),
+            variant=text.weights.variant,
+            torch_dtype=torch.float32 if dtype == "fp32" else torch.float16,
+        )
+        .to(device)
+        .eval()
+    )
     return tokenizer, encoder
 
 
@@ -144,7 +150,7 @@ def export_embeddings(text: TextEncoderSnapshot, prompts: list[str], opts: Expor
     log(f"loading T5 encoder from {text.root / 'text_encoder'} ({compute_dtype} on {opts.device})")
     tokenizer, encoder = _load_text_side(text, opts.device, compute_dtype)
     pipe = encoding_pipeline(tokenizer, encoder)
-    log(f"encoding {len(prompts)} prompt(s) (the last is the null prompt \"\")")
+    log(f'encoding {len(prompts)} prompt(s) (the last is the null prompt "")')
     embeds = encode_prompts(pipe, prompts, opts.device, opts.clean_caption)
     out_dir = opts.out / EMBEDDINGS_DIR
     write_store(out_dir, prompts, embeds, opts.embeddings_dtype, tokenizer, model_id, opts.clean_caption)
@@ -197,7 +203,9 @@ def export_text_encoder_onnx(text: TextEncoderSnapshot, opts: ExportOptions) -> 
     }
 
 
-def write_manifest(opts: ExportOptions, stages: dict[int, dict], embeddings: dict | None, text_encoder: dict | None) -> Path:
+def write_manifest(
+    opts: ExportOptions, stages: dict[int, dict], embeddings: dict | None, text_encoder: dict | None
+) -> Path:
     import diffusers
     import onnx
     import torch

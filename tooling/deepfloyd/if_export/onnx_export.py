@@ -78,7 +78,9 @@ def _weights_bytes(module: torch.nn.Module) -> int:
     return sum(t.numel() * t.element_size() for t in module.state_dict().values())
 
 
-def _save_final(tmp_model: Path, onnx_path: Path, data_name: str, external: str, metadata: dict[str, str]) -> Path | None:
+def _save_final(
+    tmp_model: Path, onnx_path: Path, data_name: str, external: str, metadata: dict[str, str]
+) -> Path | None:
     """Re-save the traced model as one .onnx (+ one external data file when needed) with contract metadata."""
     model = onnx.load(str(tmp_model), load_external_data=True)
     for key, value in metadata.items():
@@ -92,14 +94,22 @@ def _save_final(tmp_model: Path, onnx_path: Path, data_name: str, external: str,
     for stale in (onnx_path, data_path):
         stale.unlink(missing_ok=True)
     if use_external:
-        onnx.save_model(model, str(onnx_path), save_as_external_data=True, all_tensors_to_one_file=True,
-                        location=data_name, size_threshold=1024)
+        onnx.save_model(
+            model,
+            str(onnx_path),
+            save_as_external_data=True,
+            all_tensors_to_one_file=True,
+            location=data_name,
+            size_threshold=1024,
+        )
         return data_path
     onnx.save_model(model, str(onnx_path))
     return None
 
 
-def _trace(module: torch.nn.Module, args: tuple, input_names: list[str], output_names: list[str], path: Path, opset: int):
+def _trace(
+    module: torch.nn.Module, args: tuple, input_names: list[str], output_names: list[str], path: Path, opset: int
+):
     dynamic_axes = {name: {0: "batch"} for name in input_names + output_names}
     with warnings.catch_warnings():
         # The TorchScript tracer warns about python branches on shapes (batch >= 64, size checks); the shapes are
@@ -206,15 +216,23 @@ def export_text_encoder(
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".trace-") as tmp:
         tmp_path = Path(tmp) / "traced.onnx"
         with torch.no_grad():
-            _trace(wrapper, (ids.to(device), mask.to(device)), [s.name for s in in_specs], [s.name for s in out_specs],
-                   tmp_path, opset)
+            _trace(
+                wrapper,
+                (ids.to(device), mask.to(device)),
+                [s.name for s in in_specs],
+                [s.name for s in out_specs],
+                tmp_path,
+                opset,
+            )
         onnx_path = out_dir / onnx_name
         data_path = _save_final(tmp_path, onnx_path, data_name, external, metadata)
     diff = ref_max = None
     if verify:
         with torch.no_grad():
             ref = wrapper(ids.to(device), mask.to(device)).cpu().numpy()
-        got = ort_session(onnx_path, device).run(["last_hidden_state"], {"input_ids": ids.numpy(), "attention_mask": mask.numpy()})[0]
+        got = ort_session(onnx_path, device).run(
+            ["last_hidden_state"], {"input_ids": ids.numpy(), "attention_mask": mask.numpy()}
+        )[0]
         diff = float(np.abs(got - ref).max())
         ref_max = float(np.abs(ref).max())
         if not np.isfinite(diff) or diff > 1e-2 * max(1.0, ref_max):

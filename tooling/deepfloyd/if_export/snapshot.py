@@ -241,10 +241,14 @@ def load_stage_snapshot(root: Path, stage: int, check_weights: bool = True) -> S
     unet_config = _read_json(root / "unet" / "config.json", problems) or {}
     if unet_config:
         if unet_config.get("_class_name") != "UNet2DConditionModel":
-            problems.add(f"unet/config.json: _class_name is {unet_config.get('_class_name')!r}, expected 'UNet2DConditionModel'")
+            problems.add(
+                f"unet/config.json: _class_name is {unet_config.get('_class_name')!r}, expected 'UNet2DConditionModel'"
+            )
         want_in, want_out = EXPECTED_CHANNELS[stage]
         if unet_config.get("in_channels") != want_in:
-            problems.add(f"unet/config.json: in_channels is {unet_config.get('in_channels')}, stage {stage} needs {want_in}")
+            problems.add(
+                f"unet/config.json: in_channels is {unet_config.get('in_channels')}, stage {stage} needs {want_in}"
+            )
         if unet_config.get("out_channels") != want_out:
             problems.add(
                 f"unet/config.json: out_channels is {unet_config.get('out_channels')}, stage {stage} needs {want_out} "
@@ -252,7 +256,9 @@ def load_stage_snapshot(root: Path, stage: int, check_weights: bool = True) -> S
             )
         size = unet_config.get("sample_size")
         if not isinstance(size, int) or size <= 0 or size % 8:
-            problems.add(f"unet/config.json: sample_size is {size!r}, expected a positive multiple of 8 (64 or 256 for IF)")
+            problems.add(
+                f"unet/config.json: sample_size is {size!r}, expected a positive multiple of 8 (64 or 256 for IF)"
+            )
         hid = unet_config.get("encoder_hid_dim")
         if not isinstance(hid, int) or hid <= 0:
             problems.add(f"unet/config.json: encoder_hid_dim is {hid!r}, expected the T5 width (4096 for IF)")
@@ -272,7 +278,9 @@ def load_stage_snapshot(root: Path, stage: int, check_weights: bool = True) -> S
             ("prediction_type", "epsilon"),
         ):
             if scheduler_config.get(key, "epsilon" if key == "prediction_type" else None) != want:
-                problems.add(f"scheduler/scheduler_config.json: {key} is {scheduler_config.get(key)!r}, expected {want!r}")
+                problems.add(
+                    f"scheduler/scheduler_config.json: {key} is {scheduler_config.get(key)!r}, expected {want!r}"
+                )
 
     noising_config = None
     if stage == 2:
@@ -321,7 +329,9 @@ def load_text_encoder_snapshot(root: Path) -> TextEncoderSnapshot:
     return TextEncoderSnapshot(root=root, config=config, weights=weights, tokenizer_dir=tok)
 
 
-def check_stage_pair(stage1: StageSnapshot | None, stage2: StageSnapshot | None, text: TextEncoderSnapshot | None) -> None:
+def check_stage_pair(
+    stage1: StageSnapshot | None, stage2: StageSnapshot | None, text: TextEncoderSnapshot | None
+) -> None:
     """Cross-checks between stages: one T5 width everywhere, stage II upscales what stage I produces."""
     problems = Problems()
     dims = {}
@@ -348,7 +358,8 @@ def describe(snapshot: StageSnapshot) -> str:
     w = snapshot.weights
     return (
         f"stage {'I' if snapshot.stage == 1 else 'II'}: {snapshot.model_id} at {snapshot.root}\n"
-        f"    UNet {snapshot.in_channels}->{snapshot.out_channels} channels, {snapshot.sample_size}x{snapshot.sample_size}, "
+        f"    UNet {snapshot.in_channels}->{snapshot.out_channels} channels, "
+        f"{snapshot.sample_size}x{snapshot.sample_size}, "
         f"text width {snapshot.text_dim}; weights {len(w.files)} file(s), {human_bytes(w.total_bytes)}"
         + (f" (variant {w.variant})" if w.variant else "")
         + f"\n    scheduler: thresholding={snapshot.scheduler_config.get('thresholding')}, "

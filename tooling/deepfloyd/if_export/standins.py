@@ -251,8 +251,9 @@ class OrtUNet(torch.nn.Module):
     def dtype(self) -> torch.dtype:
         return torch.float32
 
-    def forward(self, sample, timestep, encoder_hidden_states, class_labels=None, cross_attention_kwargs=None,
-                return_dict=False):
+    def forward(
+        self, sample, timestep, encoder_hidden_states, class_labels=None, cross_attention_kwargs=None, return_dict=False
+    ):
         batch = sample.shape[0]
         feeds = {
             "sample": sample.float().numpy(),
@@ -302,7 +303,7 @@ def _run(pipe, **kwargs) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[np.nd
 
 
 def _same_draws(a: list[np.ndarray], b: list[np.ndarray], what: str) -> None:
-    if len(a) != len(b) or any(not np.array_equal(x, y) for x, y in zip(a, b)):
+    if len(a) != len(b) or any(not np.array_equal(x, y) for x, y in zip(a, b, strict=True)):
         raise RuntimeError(f"{what}: noise draws differ between runs; the generator is not reproducible")
 
 
@@ -333,18 +334,32 @@ def record(stage1_dir: Path, stage2_dir: Path, export_dir: Path, out_dir: Path) 
     }
     cases = []
 
-    pipe1 = IFPipeline.from_pretrained(str(stage1_dir), text_encoder=None, safety_checker=None, feature_extractor=None,
-                                       watermarker=None, requires_safety_checker=False)
+    pipe1 = IFPipeline.from_pretrained(
+        str(stage1_dir),
+        text_encoder=None,
+        safety_checker=None,
+        feature_extractor=None,
+        watermarker=None,
+        requires_safety_checker=False,
+    )
     pipe1.set_progress_bar_config(disable=True)
     torch_unet1, ort_unet1 = pipe1.unet, OrtUNet(pipe1.unet, export_dir / "stage_1" / "unet.onnx")
     base_scheduler = dict(pipe1.scheduler.config)
     # (name, scheduler overrides, note, tolerance vs the torch-UNet output; see README "Tolerances")
     variants = [
         ("stage1_threshold", {}, "scheduler as shipped: dynamic thresholding (ratio 0.95, sample_max_value 1.5)", 1e-4),
-        ("stage1_clip", {"thresholding": False}, "thresholding off; clip_sample stays true, so x0 is clamped to [-1, 1]",
-         5e-4),
-        ("stage1_plain", {"thresholding": False, "clip_sample": False}, "no thresholding, no clipping (course loop)",
-         1e-4),
+        (
+            "stage1_clip",
+            {"thresholding": False},
+            "thresholding off; clip_sample stays true, so x0 is clamped to [-1, 1]",
+            5e-4,
+        ),
+        (
+            "stage1_plain",
+            {"thresholding": False, "clip_sample": False},
+            "no thresholding, no clipping (course loop)",
+            1e-4,
+        ),
     ]
     stage1_final = None
     first_draws: list[np.ndarray] | None = None
@@ -395,12 +410,24 @@ def record(stage1_dir: Path, stage2_dir: Path, export_dir: Path, out_dir: Path) 
             }
         )
 
-    pipe2 = IFSuperResolutionPipeline.from_pretrained(str(stage2_dir), tokenizer=None, text_encoder=None,
-                                                      safety_checker=None, feature_extractor=None, watermarker=None,
-                                                      requires_safety_checker=False)
+    pipe2 = IFSuperResolutionPipeline.from_pretrained(
+        str(stage2_dir),
+        tokenizer=None,
+        text_encoder=None,
+        safety_checker=None,
+        feature_extractor=None,
+        watermarker=None,
+        requires_safety_checker=False,
+    )
     pipe2.set_progress_bar_config(disable=True)
-    call2 = dict(image=torch.from_numpy(stage1_final), prompt_embeds=cond, negative_prompt_embeds=uncond,
-                 num_inference_steps=STAGE2_STEPS, guidance_scale=4.0, noise_level=STAGE2_NOISE_LEVEL)
+    call2 = dict(
+        image=torch.from_numpy(stage1_final),
+        prompt_embeds=cond,
+        negative_prompt_embeds=uncond,
+        num_inference_steps=STAGE2_STEPS,
+        guidance_scale=4.0,
+        noise_level=STAGE2_NOISE_LEVEL,
+    )
     out_t, _, step0, draws, noised = _run(pipe2, generator=torch.Generator("cpu").manual_seed(SEED + 2), **call2)
     timesteps2 = [int(t) for t in pipe2.scheduler.timesteps]
     pipe2.unet = OrtUNet(pipe2.unet, export_dir / "stage_2" / "unet.onnx")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end test of the DeepFloyd IF export tool from a fresh virtual environment built from requirements.txt:
-# --help of every command, the dry-run validation cases, then `standins` into a temporary directory, which must be
-# byte-identical to the committed fixtures (packages/models/test/fixtures/deepfloyd).
+# --help of every command, the dry-run validation cases, then `standins` into a temporary directory, which must match
+# the committed fixtures (packages/models/test/fixtures/deepfloyd): byte-identical on the machine that made them,
+# within 1e-5 elsewhere (onnxruntime's CPU kernels differ in the last bits between CPUs).
 #
 #   tooling/deepfloyd/scripts/test-clean-venv.sh                      # downloads every pinned wheel (torch: large)
 #   tooling/deepfloyd/scripts/test-clean-venv.sh --reuse-site-packages /work/pyenv
@@ -76,6 +77,5 @@ nice -n 10 "$py" "$here/export_if.py" standins --out "$work/fixtures" 2>&1 | gre
 test "${PIPESTATUS[0]}" -eq 0
 
 echo "== compare with the committed fixtures"
-diff -r --exclude README.md "$work/fixtures" "$repo/packages/models/test/fixtures/deepfloyd"
-echo "   byte-identical"
+"$py" "$here/tests/compare_fixtures.py" "$work/fixtures" "$repo/packages/models/test/fixtures/deepfloyd"
 echo "clean-venv test passed"

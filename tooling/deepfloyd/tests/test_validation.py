@@ -60,37 +60,77 @@ def main_test() -> int:
                 print(f"      {first}")
 
         case("valid pair", lambda s1, s2: None, 0, "dry run: snapshots are valid")
-        case("stages swapped", lambda s1, s2: (shutil.rmtree(s1), shutil.copytree(s2, s1)), 2,
-             "did you swap the stage I and stage II folders?")
-        case("truncated UNet weights",
-             lambda s1, s2: (s1 / "unet" / "diffusion_pytorch_model.safetensors").write_bytes(
-                 (s1 / "unet" / "diffusion_pytorch_model.safetensors").read_bytes()[:-100]),
-             2, "truncated or corrupt")
-        case("garbage weights file",
-             lambda s1, s2: (s2 / "unet" / "diffusion_pytorch_model.safetensors").write_bytes(b"<html>not found</html>"),
-             2, "safetensors")
-        case("missing scheduler", lambda s1, s2: shutil.rmtree(s1 / "scheduler"), 2,
-             "missing file")
-        case("corrupt model_index.json", lambda s1, s2: (s1 / "model_index.json").write_text("{\"_class_name\": "), 2,
-             "is not valid JSON")
-        case("weights from another model",
-             lambda s1, s2: edit_json(s1 / "unet" / "config.json", block_out_channels=[32, 64]), 2,
-             "do not match its config.json")
-        case("wrong output channels", lambda s1, s2: edit_json(s2 / "unet" / "config.json", out_channels=3), 2,
-             "out_channels is 3, stage 2 needs 6")
-        case("non-learned variance",
-             lambda s1, s2: edit_json(s1 / "scheduler" / "scheduler_config.json", variance_type="fixed_small"), 2,
-             "variance_type is 'fixed_small', expected 'learned_range'")
-        case("missing T5 weights",
-             lambda s1, s2: (s1 / "text_encoder" / "model.safetensors").unlink(), 2, "no weights in")
-        case("missing shard",
-             lambda s1, s2: (
-                 (s2 / "unet" / "diffusion_pytorch_model.safetensors").rename(
-                     s2 / "unet" / "diffusion_pytorch_model-00001-of-00002.safetensors"),
-                 (s2 / "unet" / "diffusion_pytorch_model.safetensors.index.json").write_text(json.dumps({"weight_map": {
-                     "a": "diffusion_pytorch_model-00001-of-00002.safetensors",
-                     "b": "diffusion_pytorch_model-00002-of-00002.safetensors"}}))),
-             2, "lists shard(s) that are missing")
+        case(
+            "stages swapped",
+            lambda s1, s2: (shutil.rmtree(s1), shutil.copytree(s2, s1)),
+            2,
+            "did you swap the stage I and stage II folders?",
+        )
+        case(
+            "truncated UNet weights",
+            lambda s1, s2: (s1 / "unet" / "diffusion_pytorch_model.safetensors").write_bytes(
+                (s1 / "unet" / "diffusion_pytorch_model.safetensors").read_bytes()[:-100]
+            ),
+            2,
+            "truncated or corrupt",
+        )
+        case(
+            "garbage weights file",
+            lambda s1, s2: (s2 / "unet" / "diffusion_pytorch_model.safetensors").write_bytes(b"<html>not found</html>"),
+            2,
+            "safetensors",
+        )
+        case("missing scheduler", lambda s1, s2: shutil.rmtree(s1 / "scheduler"), 2, "missing file")
+        case(
+            "corrupt model_index.json",
+            lambda s1, s2: (s1 / "model_index.json").write_text('{"_class_name": '),
+            2,
+            "is not valid JSON",
+        )
+        case(
+            "weights from another model",
+            lambda s1, s2: edit_json(s1 / "unet" / "config.json", block_out_channels=[32, 64]),
+            2,
+            "do not match its config.json",
+        )
+        case(
+            "wrong output channels",
+            lambda s1, s2: edit_json(s2 / "unet" / "config.json", out_channels=3),
+            2,
+            "out_channels is 3, stage 2 needs 6",
+        )
+        case(
+            "non-learned variance",
+            lambda s1, s2: edit_json(s1 / "scheduler" / "scheduler_config.json", variance_type="fixed_small"),
+            2,
+            "variance_type is 'fixed_small', expected 'learned_range'",
+        )
+        case(
+            "missing T5 weights",
+            lambda s1, s2: (s1 / "text_encoder" / "model.safetensors").unlink(),
+            2,
+            "no weights in",
+        )
+        case(
+            "missing shard",
+            lambda s1, s2: (
+                (s2 / "unet" / "diffusion_pytorch_model.safetensors").rename(
+                    s2 / "unet" / "diffusion_pytorch_model-00001-of-00002.safetensors"
+                ),
+                (s2 / "unet" / "diffusion_pytorch_model.safetensors.index.json").write_text(
+                    json.dumps(
+                        {
+                            "weight_map": {
+                                "a": "diffusion_pytorch_model-00001-of-00002.safetensors",
+                                "b": "diffusion_pytorch_model-00002-of-00002.safetensors",
+                            }
+                        }
+                    )
+                ),
+            ),
+            2,
+            "lists shard(s) that are missing",
+        )
         code, text = dry_run(root / "does-not-exist", None, out)
         ok = code == 2 and "directory does not exist" in text
         failures += not ok
