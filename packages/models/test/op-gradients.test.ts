@@ -203,3 +203,28 @@ describe("op gradients vs float64 finite differences", () => {
     expect(() => backward(b, loss, [x, unused])).toThrow(/`unused`/);
   });
 });
+
+describe("README example", () => {
+  it("builds, differentiates and runs a small graph", async () => {
+    const b = new GraphBuilder();
+    const x = b.input("x", [4, 3]);
+    const loss = mseLoss(b, gelu(b, x), b.input("target", [4, 3]));
+    const grads = backward(b, loss, [x]);
+    b.output(loss, "loss");
+    b.output(grads.get("x")!, "dx");
+    const session = await runtime.createSession(serializeGraph(b));
+    const xs = Float32Array.from({ length: 12 }, (_, i) => i / 4 - 1.5);
+    const out = await session.run({
+      x: runtime.tensor(xs, [4, 3]),
+      target: runtime.tensor(new Float32Array(12), [4, 3]),
+    });
+    // d/dx mean(gelu(x)²) = 2·gelu(x)·gelu'(x)/12
+    const expected = Array.from(xs, (v) => {
+      const cdf = 0.5 * (1 + ref.erf(v / Math.SQRT2));
+      const pdf = Math.exp((-v * v) / 2) / Math.sqrt(2 * Math.PI);
+      return (2 * v * cdf * (cdf + v * pdf)) / 12;
+    });
+    expect(relativeError(out.dx!.data as Float32Array, expected)).toBeLessThan(1e-5);
+    await session.release();
+  });
+});
