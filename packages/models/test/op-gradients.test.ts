@@ -104,6 +104,12 @@ const cases: OpCase[] = [
     reference: (i) => ref.conv2d(i.x!, i.w!, i.bias!, 1, 1),
   },
   {
+    name: "conv2d k3 s1 p1 with fewer outputs than inputs (patches of the output gradient)",
+    inputs: { x: [2, 4, 5, 5], w: [2, 4, 3, 3], bias: [2] },
+    build: (b, i) => conv2d(b, i.x!, i.w!, i.bias!, { stride: 1, pad: 1 }),
+    reference: (i) => ref.conv2d(i.x!, i.w!, i.bias!, 1, 1),
+  },
+  {
     name: "conv2d k3 s2 p1, even input (output_padding 1)",
     inputs: { x: [2, 2, 6, 6], w: [3, 2, 3, 3], bias: [3] },
     build: (b, i) => conv2d(b, i.x!, i.w!, i.bias!, { stride: 2, pad: 1 }),

@@ -18,22 +18,27 @@ function convOut(size: number, k: number, { stride, pad }: ConvOptions): number 
   return Math.floor((size + 2 * pad - k) / stride) + 1;
 }
 
-/** One-hot kernels [C·k², 1, k, k]: group c's output m picks kernel position (m / k, m mod k). */
-function oneHotKernels(b: GraphBuilder, channels: number, k: number): SymTensor {
+/**
+ * One-hot kernels [C·k², 1, k, k]: group c's output m picks kernel position (m / k, m mod k), or the mirrored
+ * position (k² − 1 − m) when `flipped`.
+ */
+function oneHotKernels(b: GraphBuilder, channels: number, k: number, flipped = false): SymTensor {
   const kk = k * k;
   const data = new Float32Array(channels * kk * kk);
-  for (let c = 0; c < channels; c++) for (let m = 0; m < kk; m++) data[(c * kk + m) * kk + m] = 1;
+  for (let c = 0; c < channels; c++) {
+    for (let m = 0; m < kk; m++) data[(c * kk + m) * kk + (flipped ? kk - 1 - m : m)] = 1;
+  }
   return b.constant(data, [channels * kk, 1, k, k]);
 }
 
 /**
  * Patches P[n, c·k² + kh·k + kw, i, j] = x[n, c, i·s − p + kh, j·s − p + kw] (zero outside), as [N, C·k², Ho·Wo].
  */
-function patches(b: GraphBuilder, x: SymTensor, k: number, opts: ConvOptions): SymTensor {
+function patches(b: GraphBuilder, x: SymTensor, k: number, opts: ConvOptions, flipped = false): SymTensor {
   const [n, c, h, w] = x.shape as [number, number, number, number];
   const ho = convOut(h, k, opts);
   const wo = convOut(w, k, opts);
-  const p = b.node("Conv", [x, oneHotKernels(b, c, k)], [n, c * k * k, ho, wo], {
+  const p = b.node("Conv", [x, oneHotKernels(b, c, k, flipped)], [n, c * k * k, ho, wo], {
     group: attrInt(c),
     kernel_shape: attrInts([k, k]),
     strides: attrInts([opts.stride, opts.stride]),
@@ -91,10 +96,20 @@ export function conv2d(
         output_padding: attrInts([rh, rw]),
       });
     }
-    // dW[o, c·k²+m] = Σₙ g[n, o, :]·P[n, c·k²+m, :]; transpose g (not the 9× larger patches) for the MatMul.
-    const gr = reshape(b, g, [n, o, ho * wo]);
-    const dwT = batchedOuterSum(b, patches(b, x, k, opts), gr); // [C·k², O]
-    const dw = reshape(b, transpose(b, dwT, [1, 0]), weight.shape);
+    let dw: SymTensor;
+    if (stride === 1 && 2 * pad === k - 1 && o < c) {
+      // "Same" stride-1 conv with fewer outputs than inputs: take the k²× larger patches of g instead of x,
+      // dW[o, c, a, q] = Σ x[n, c, i, j]·g[n, o, i + p − a, j + p − q] (mirrored kernel positions).
+      const pg = patches(b, g, k, opts, true); // [N, O·k², H·W]
+      const xr = reshape(b, x, [n, c, h * w]);
+      const m = reshape(b, batchedOuterSum(b, pg, xr), [o, k * k, c]);
+      dw = reshape(b, transpose(b, m, [0, 2, 1]), weight.shape);
+    } else {
+      // dW[o, c·k²+m] = Σₙ g[n, o, :]·P[n, c·k²+m, :]; transpose g (not the k² larger patches) for the MatMul.
+      const gr = reshape(b, g, [n, o, ho * wo]);
+      const dwT = batchedOuterSum(b, patches(b, x, k, opts), gr); // [C·k², O]
+      dw = reshape(b, transpose(b, dwT, [1, 0]), weight.shape);
+    }
     const grads: SymTensor[] = [dx, dw];
     if (bias) grads.push(reduceSum(b, g, [0, 2, 3], false));
     return grads;
