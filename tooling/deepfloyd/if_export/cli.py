@@ -59,7 +59,7 @@ def _add_export_args(p: argparse.ArgumentParser) -> None:
         choices=["fp16", "fp32"],
         default="fp16",
         help="weight precision inside the ONNX files (default fp16: half the disk and VRAM; fp32 is "
-        "exact but IF-I-XL then needs ~17 GB). Inputs and outputs are float32 either way.",
+        "exact, but IF-I-XL is then 17 GB). Inputs and outputs are float32 either way.",
     )
     p.add_argument(
         "--device",
@@ -108,7 +108,7 @@ def _add_export_args(p: argparse.ArgumentParser) -> None:
         "--text-encoder",
         action="store_true",
         help="also export the T5 encoder to text_encoder/model.onnx (+ tokenizer/tokenizer.json) for live "
-        "prompt encoding. T5-XXL is ~4.8B parameters: ~9.5 GB in fp16, needs ~40 GB RAM to export.",
+        "prompt encoding. T5-XXL is ~4.8B parameters: ~9.5 GB in fp16, needs ~24 GB RAM to export.",
     )
     p.add_argument(
         "--clean-caption",
@@ -121,6 +121,13 @@ def _add_export_args(p: argparse.ArgumentParser) -> None:
         dest="verify",
         action="store_false",
         help="skip the onnxruntime-vs-torch comparison after each export (saves RAM and time on big models)",
+    )
+    p.add_argument(
+        "--no-weight-check",
+        dest="weight_check",
+        action="store_false",
+        help="skip comparing the UNet weight names and shapes with unet/config.json (for snapshots whose tensor "
+        "names diffusers renames while loading); every other check still runs",
     )
     p.add_argument(
         "--dry-run",
@@ -209,8 +216,8 @@ def run_export(args: argparse.Namespace) -> int:
             )
             return 2
     try:
-        stage1 = load_stage_snapshot(args.stage1, 1) if args.stage1 else None
-        stage2 = load_stage_snapshot(args.stage2, 2) if args.stage2 else None
+        stage1 = load_stage_snapshot(args.stage1, 1, args.weight_check) if args.stage1 else None
+        stage2 = load_stage_snapshot(args.stage2, 2, args.weight_check) if args.stage2 else None
         text = load_text_encoder_snapshot(args.stage1) if need_text else None
         check_stage_pair(stage1, stage2, text)
         prompts = read_prompt_file(args.prompts) if not args.skip_embeddings else []

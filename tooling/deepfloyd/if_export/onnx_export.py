@@ -79,15 +79,19 @@ def _weights_bytes(module: torch.nn.Module) -> int:
 
 
 def _save_final(
-    tmp_model: Path, onnx_path: Path, data_name: str, external: str, metadata: dict[str, str]
+    tmp_model: Path, onnx_path: Path, data_name: str, external: str, metadata: dict[str, str], weights_bytes: int
 ) -> Path | None:
-    """Re-save the traced model as one .onnx (+ one external data file when needed) with contract metadata."""
+    """Re-save the traced model as one .onnx (+ one external data file when needed) with contract metadata.
+
+    The size decision uses the module's weight bytes: protobuf cannot even measure a message over 2 GiB reliably.
+    """
     model = onnx.load(str(tmp_model), load_external_data=True)
     for key, value in metadata.items():
         entry = model.metadata_props.add()
         entry.key, entry.value = key, value
-    size = model.ByteSize() if external != "always" else PROTOBUF_LIMIT_BYTES + 1
-    use_external = external == "always" or (external == "auto" and size >= PROTOBUF_LIMIT_BYTES - 2**24)
+    # Leave 64 MiB for the graph itself (node attributes, constants folded from buffers).
+    size = weights_bytes + 2**26
+    use_external = external == "always" or (external == "auto" and size >= PROTOBUF_LIMIT_BYTES)
     if external == "never" and size >= PROTOBUF_LIMIT_BYTES:
         raise RuntimeError(f"{onnx_path.name} would be {size / 2**30:.2f} GiB; --external-data never cannot hold it")
     data_path = onnx_path.parent / data_name
@@ -157,7 +161,10 @@ def export_unet(
     in_specs = unet_inputs(stage, int(cfg.in_channels), size, int(cfg.encoder_hid_dim))
     out_specs = unet_outputs(int(cfg.out_channels), size)
     torch_dtype = TORCH_DTYPES[dtype]
-    unet = unet.to(device=device, dtype=torch_dtype).eval()
+    if next(unet.parameters()).dtype != torch_dtype:
+        unet = unet.to(dtype=torch_dtype)
+    unet = unet.to(device).eval()
+    weights_bytes = _weights_bytes(unet)
     wrapper = UNetContract(unet, stage, torch_dtype).eval()
     gen = torch.Generator().manual_seed(1234)
     dummy = _dummy_unet_inputs(in_specs, batch=2, generator=gen)  # batch 2 = one CFG pair
@@ -168,7 +175,7 @@ def export_unet(
         with torch.no_grad():
             _trace(wrapper, args, [s.name for s in in_specs], [s.name for s in out_specs], tmp_path, opset)
         onnx_path = out_dir / onnx_name
-        data_path = _save_final(tmp_path, onnx_path, data_name, external, metadata)
+        data_path = _save_final(tmp_path, onnx_path, data_name, external, metadata, weights_bytes)
     onnx.checker.check_model(str(onnx_path))
     diff = ref_max = None
     if verify:
@@ -225,7 +232,7 @@ def export_text_encoder(
                 opset,
             )
         onnx_path = out_dir / onnx_name
-        data_path = _save_final(tmp_path, onnx_path, data_name, external, metadata)
+        data_path = _save_final(tmp_path, onnx_path, data_name, external, metadata, _weights_bytes(encoder))
     diff = ref_max = None
     if verify:
         with torch.no_grad():

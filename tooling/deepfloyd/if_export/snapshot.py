@@ -214,7 +214,8 @@ def _check_weights_match_config(unet_config: dict, weights: WeightsInfo, where: 
             details.append(f"{len(wrong)} with the wrong shape (e.g. {wrong[0]})")
         problems.add(
             f"weights in {where} do not match its config.json: " + "; ".join(details) + ". The weights and the "
-            "config come from different models, or the snapshot is mixed up."
+            "config come from different models, or the snapshot is mixed up. (If only names differ and you know "
+            "the snapshot loads in diffusers, --no-weight-check skips this check.)"
         )
 
 
