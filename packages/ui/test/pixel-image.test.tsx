@@ -10,3 +10,12 @@ describe("PixelImage", () => {
     expect(html).toContain("image-rendering:pixelated");
   });
 });
+
+describe("PixelImage with its natural aspect ratio", () => {
+  it("fixes only the width, so a 10×4 sample grid is not squashed into a square", () => {
+    const html = renderToStaticMarkup(<PixelImage src="/grid.png" alt="grid" size={320} fit="natural" />);
+    expect(html).toContain('width="320"');
+    expect(html).not.toContain("height=");
+    expect(html).toContain("height:auto");
+  });
+});

@@ -42,6 +42,7 @@ export function GenerationCard({ generation: g, imageSize = 96, selected, onSele
     <article
       className="rounded-xl border border-neutral-800 bg-neutral-900/60 p-4"
       data-testid="generation-card"
+      data-id={g.id}
       data-status={g.status}
     >
       <div className="mb-3 flex items-center gap-2">
@@ -91,7 +92,7 @@ export function GenerationCard({ generation: g, imageSize = 96, selected, onSele
         <p className="mt-2 text-xs text-rose-300">{(rerun.error ?? remove.error)?.message}</p>
       )}
       {rerunId && (
-        <div className="mt-3 border-t border-neutral-800 pt-3">
+        <div className="mt-3 border-t border-neutral-800 pt-3" data-testid="rerun">
           <p className="mb-2 text-xs text-neutral-400">Re-run (same recipe, same seed)</p>
           <JobProgress id={rerunId} imageSize={imageSize} />
         </div>

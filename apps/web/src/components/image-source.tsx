@@ -73,7 +73,7 @@ export function ImageSource({ width, height, value, onChange, error }: ImageSour
               }}
             />
           </label>
-          {value && <PixelImage src={value.url} alt="uploaded source" size={96} />}
+          {value && <PixelImage src={value.url} alt="uploaded source" size={96} fit="natural" />}
         </div>
       )}
       {pending && <p className="text-xs text-neutral-500">Uploading…</p>}

@@ -54,13 +54,20 @@ export function ModelPicker({ procedure, value, onChange, error }: ModelPickerPr
   if (loading) return <p className="text-sm text-neutral-500">Loading models…</p>;
   if (models.length === 0) {
     return (
-      <Notice tone="warning" title="No model available">
-        No installed model can run this yet. Train one on the{" "}
-        <Link href="/training" className="underline">
-          Training
-        </Link>{" "}
-        page and promote it; it then appears here.
-      </Notice>
+      <div className="flex flex-col gap-2">
+        <Notice tone="warning" title="No model available">
+          No installed model can run this yet. Train one on the{" "}
+          <Link href="/training" className="underline">
+            Training
+          </Link>{" "}
+          page and promote it; it then appears here.
+        </Notice>
+        {error && (
+          <p role="alert" className="text-xs text-rose-300">
+            {error}
+          </p>
+        )}
+      </div>
     );
   }
   return (

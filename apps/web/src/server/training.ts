@@ -1,23 +1,13 @@
 import "server-only";
 import fs from "node:fs/promises";
 import path from "node:path";
-import {
-  ConfigError,
-  cancelRun,
-  experimentNames,
-  experiments,
-  listRuns,
-  type RunEvent,
-  readArtifacts,
-  readEvents,
-  resolveConfig,
-  startRun,
-} from "@diffusion-studio/trainer";
+import type { RunEvent } from "@diffusion-studio/trainer";
 import { eq } from "drizzle-orm";
 import { ApiError } from "@/shared/errors";
 import type { DataDir } from "./data-dir";
 import type { Database } from "./db/client";
 import { promotedModels, trainingRuns } from "./db/schema";
+import { trainer } from "./trainer";
 
 /** Run names are directory names the trainer made: letters, digits, dots, dashes. */
 export const RUN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$/;
@@ -40,7 +30,8 @@ export class Training {
     private readonly dataDir: DataDir,
   ) {}
 
-  experiments() {
+  async experiments() {
+    const { experimentNames, experiments, resolveConfig } = await trainer();
     return experimentNames.map((name) => {
       const c = experiments[name as keyof typeof experiments] ?? resolveConfig(name);
       return {
@@ -61,6 +52,7 @@ export class Training {
 
   /** Validates the config with the trainer's own rules, then starts a detached training process. */
   async start(experiment: string, overrides: Record<string, unknown>): Promise<string> {
+    const { ConfigError, experimentNames, resolveConfig, startRun } = await trainer();
     if (!experimentNames.includes(experiment)) {
       throw new ApiError(
         "BAD_REQUEST",
@@ -87,6 +79,7 @@ export class Training {
   }
 
   async list() {
+    const { listRuns } = await trainer();
     const rows = await this.db.select().from(trainingRuns);
     const byId = new Map(rows.map((r) => [r.id, r]));
     return listRuns(this.dataDir.runs).map((r) => ({
@@ -104,7 +97,7 @@ export class Training {
 
   async detail(id: string) {
     const dir = await this.dir(id);
-    const a = readArtifacts(dir);
+    const a = (await trainer()).readArtifacts(dir);
     const [row] = await this.db.select().from(trainingRuns).where(eq(trainingRuns.id, id));
     const stride = Math.max(1, Math.ceil(a.metrics.length / MAX_POINTS));
     const metrics = a.metrics.filter((_, i) => i % stride === 0 || i === a.metrics.length - 1);
@@ -127,13 +120,13 @@ export class Training {
   /** Asks the run to stop; it saves a checkpoint first, so this returns before it has ended. */
   async cancel(id: string): Promise<void> {
     const dir = await this.dir(id);
-    cancelRun(dir).catch((err: unknown) => console.error(`cancel ${id}:`, err));
+    (await trainer()).cancelRun(dir).catch((err: unknown) => console.error(`cancel ${id}:`, err));
   }
 
   /** Copies a finished run's exported model into the registry, where the galleries pick it up. */
   async promote(id: string): Promise<string> {
     const dir = await this.dir(id);
-    const a = readArtifacts(dir);
+    const a = (await trainer()).readArtifacts(dir);
     if (a.status.state !== "done")
       throw new ApiError("PRECONDITION_FAILED", `id: run '${id}' is ${a.status.state}, not done`);
     if (!a.model) throw new ApiError("PRECONDITION_FAILED", `id: run '${id}' exported no model`);
@@ -158,6 +151,7 @@ export class Training {
     opts: { offset?: number; signal?: AbortSignal },
   ): AsyncIterable<{ offset: number; events: RunEvent[] }> {
     const dir = await this.dir(id);
+    const { readEvents } = await trainer();
     let offset = opts.offset ?? 0;
     while (!opts.signal?.aborted) {
       const batch = readEvents(dir, offset);

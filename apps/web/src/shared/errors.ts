@@ -36,3 +36,11 @@ export class ApiError extends Error {
     this.name = "ApiError";
   }
 }
+
+/**
+ * Whether `e` is an ApiError. Checked by shape, not `instanceof`: Next bundles the instrumentation hook (which
+ * creates the services) and each route separately, so one process can hold two copies of the class.
+ */
+export function isApiError(e: unknown): e is ApiError {
+  return e instanceof Error && e.name === "ApiError" && typeof (e as { code?: unknown }).code === "string";
+}

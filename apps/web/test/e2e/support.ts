@@ -8,6 +8,8 @@ export const SCREENSHOTS = path.resolve(import.meta.dirname, "../../test-results
 /** Saves a full-page screenshot under test-results/screenshots/<name>.png for people to look at. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await fs.mkdir(SCREENSHOTS, { recursive: true });
+  // Every picture decoded, so the screenshot shows what a person would see.
+  await page.waitForFunction(() => Array.from(document.images).every((i) => i.complete && i.naturalWidth > 0));
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
@@ -21,6 +23,8 @@ export async function pngBuffer(width = 28, height = 28): Promise<Buffer> {
 /** Draws a stroke across a canvas, in fractions of its size. */
 export async function drawStroke(page: Page, label: string, points: [number, number][]): Promise<void> {
   const canvas = page.getByLabel(label);
+  // Mouse coordinates are viewport coordinates: the canvas must be on screen.
+  await canvas.scrollIntoViewIfNeeded();
   const box = (await canvas.boundingBox())!;
   const at = ([fx, fy]: [number, number]) => [box.x + fx * box.width, box.y + fy * box.height] as const;
   await page.mouse.move(...at(points[0]!));

@@ -21,7 +21,7 @@ const TABS = [
   { id: "inpaint", label: "Inpainting" },
   { id: "img2img", label: "Text image-to-image" },
 ] as const;
-const INLINE = ["prompt", "iStarts", "steps", "guidance", "seed", "imageId", "maskId"];
+const INLINE = ["modelId", "prompt", "iStarts", "steps", "guidance", "seed", "imageId", "maskId"];
 
 /** "1, 3, 5" → [1, 3, 5]; anything unparsable becomes NaN so validation names it. */
 function parseLevels(text: string): number[] {
@@ -68,7 +68,7 @@ export function EditsWorkbench() {
               submit();
             }}
           >
-            <ModelPicker procedure={procedure} value={modelId} onChange={setModelId} />
+            <ModelPicker procedure={procedure} value={modelId} onChange={setModelId} error={form.errors.modelId} />
             <Field label="Source image" error={form.errors.imageId}>
               <ImageSource
                 width={w}

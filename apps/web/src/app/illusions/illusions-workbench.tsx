@@ -18,7 +18,7 @@ const TABS = [
   { id: "anagram", label: "Visual anagrams" },
   { id: "hybrid", label: "Hybrid images" },
 ] as const;
-const INLINE = ["steps", "guidance", "seed", "sigma", "lowPrompt", "highPrompt"];
+const INLINE = ["modelId", "steps", "guidance", "seed", "sigma", "lowPrompt", "highPrompt"];
 
 export function IllusionsWorkbench() {
   const [mode, setMode] = useState<Mode>("anagram");
@@ -59,7 +59,7 @@ export function IllusionsWorkbench() {
               submit();
             }}
           >
-            <ModelPicker procedure={mode} value={modelId} onChange={setModelId} />
+            <ModelPicker procedure={mode} value={modelId} onChange={setModelId} error={form.errors.modelId} />
             {mode === "anagram" ? (
               <Field
                 label="Prompts and their views"

@@ -21,7 +21,7 @@ const TABS = [
   { id: "denoise-compare", label: "Blur vs one-step vs iterative" },
   { id: "cfg-compare", label: "CFG on / off" },
 ] as const;
-const INLINE = ["ts", "iStart", "prompt", "steps", "guidance", "seed", "batch", "imageId"];
+const INLINE = ["modelId", "ts", "iStart", "prompt", "steps", "guidance", "seed", "batch", "imageId"];
 
 export function LabWorkbench() {
   const [mode, setMode] = useState<Mode>("forward");
@@ -69,7 +69,7 @@ export function LabWorkbench() {
               submit();
             }}
           >
-            <ModelPicker procedure={mode} value={modelId} onChange={setModelId} />
+            <ModelPicker procedure={mode} value={modelId} onChange={setModelId} error={form.errors.modelId} />
             {mode !== "cfg-compare" && (
               <Field label="Clean image" error={form.errors.imageId}>
                 <ImageSource

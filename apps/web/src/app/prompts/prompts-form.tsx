@@ -12,7 +12,7 @@ import { useRecipeForm } from "@/hooks/use-recipe-form";
 import type { ModelInfo } from "@/shared/models";
 import { generateRecipe, LIMITS } from "@/shared/recipes";
 
-const INLINE = ["prompts", "prompt", "steps", "guidance", "seed", "batch"];
+const INLINE = ["modelId", "prompts", "prompt", "steps", "guidance", "seed", "batch"];
 
 export function PromptsForm() {
   const [prompts, setPrompts] = useState("a handwritten 7\na handwritten 3");

@@ -1,6 +1,6 @@
 "use client";
 
-import { Badge, Button, ImageTile, LineChart, Notice, Panel, PixelImage, ProgressBar } from "@diffusion-studio/ui";
+import { Badge, Button, LineChart, Notice, Panel, PixelImage, ProgressBar } from "@diffusion-studio/ui";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import Link from "next/link";
@@ -89,7 +89,12 @@ export function RunDetail({ id }: { id: string }) {
           </div>
           {latest && (
             <figure className="flex flex-col items-center gap-2" data-testid="latest-grid">
-              <PixelImage src={`${latest.url}?v=${d.status.step}`} alt={`samples after ${latest.label}`} size={320} />
+              <PixelImage
+                src={`${latest.url}?v=${d.status.step}`}
+                alt={`samples after ${latest.label}`}
+                size={360}
+                fit="natural"
+              />
               <figcaption className="text-xs text-neutral-400">samples after {latest.label}</figcaption>
             </figure>
           )}
@@ -97,7 +102,10 @@ export function RunDetail({ id }: { id: string }) {
         {d.grids.length > 1 && (
           <div className="flex flex-wrap gap-3">
             {d.grids.map((g) => (
-              <ImageTile key={g.url} src={g.url} label={g.label} size={120} />
+              <figure key={g.url} className="flex flex-col items-center gap-1">
+                <PixelImage src={g.url} alt={`samples after ${g.label}`} size={150} fit="natural" />
+                <figcaption className="text-xs text-neutral-400">{g.label}</figcaption>
+              </figure>
             ))}
           </div>
         )}
@@ -116,7 +124,7 @@ export function RunDetail({ id }: { id: string }) {
         )}
         {d.trajectory && (
           <figure className="flex items-center gap-3">
-            <PixelImage src={d.trajectory} alt="sampling trajectory" size={160} />
+            <PixelImage src={d.trajectory} alt="sampling trajectory" size={360} fit="natural" />
             <figcaption className="text-xs text-neutral-400">sampling trajectory</figcaption>
           </figure>
         )}

@@ -26,7 +26,7 @@ export function TrainingDashboard() {
         <Panel title="Runs">
           {runs.data?.length ? (
             <table className="w-full text-left text-sm" data-testid="runs-table">
-              <thead className="text-xs text-neutral-500">
+              <thead className="whitespace-nowrap text-xs text-neutral-500">
                 <tr>
                   <th className="py-2 font-medium">Run</th>
                   <th className="font-medium">State</th>

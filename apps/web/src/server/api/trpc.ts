@@ -4,7 +4,7 @@
 import "server-only";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
-import { ApiError } from "@/shared/errors";
+import { isApiError } from "@/shared/errors";
 import { firstIssue } from "@/shared/recipes";
 import { mayMutate } from "../auth";
 import { getServices, type Services } from "../services";
@@ -23,7 +23,7 @@ export async function createContext(opts: { headers: Headers; services?: Service
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
     const zod = error.cause instanceof ZodError ? error.cause : undefined;
-    const api = error.cause instanceof ApiError ? error.cause : undefined;
+    const api = isApiError(error.cause) ? error.cause : undefined;
     return {
       ...shape,
       // A zod failure's default message is a JSON dump; say which field and what is allowed instead.
@@ -42,7 +42,7 @@ const t = initTRPC.context<Context>().create({
 /** Turns the services' ApiErrors into tRPC errors with the same code. */
 const apiErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof ApiError) {
+  if (!result.ok && isApiError(result.error.cause)) {
     const cause = result.error.cause;
     throw new TRPCError({ code: cause.code, message: cause.message, cause });
   }

@@ -11,7 +11,7 @@ const PAGES = [
 ] as const;
 
 for (const p of PAGES) {
-  test(`${p.name} page renders and talks to the API`, async ({ page }) => {
+  test(`${p.name} page renders on a fresh data directory`, async ({ page }) => {
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
     await page.goto(p.path);
@@ -19,7 +19,14 @@ for (const p of PAGES) {
     // The status bar is filled from the tRPC API.
     await expect(page.getByTestId("server-status")).toContainText("PGlite");
     await page.waitForLoadState("networkidle");
-    await screenshot(page, p.name);
+    await screenshot(page, `empty-${p.name}`);
     expect(errors).toEqual([]);
   });
 }
+
+test("says clearly that no model is available yet", async ({ page }) => {
+  await page.goto("/prompts");
+  await expect(page.getByText("No model available")).toBeVisible();
+  await page.goto("/");
+  await expect(page.getByText("No model available")).toBeVisible();
+});

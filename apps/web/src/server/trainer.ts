@@ -1,0 +1,15 @@
+import "server-only";
+
+type TrainerApi = typeof import("@diffusion-studio/trainer");
+
+let api: Promise<TrainerApi> | undefined;
+
+/**
+ * The trainer package, imported by Node at run time rather than bundled: it starts its CLI from a path relative to
+ * its own files (import.meta.url), which a bundle would break. Workspace packages are not under node_modules, so
+ * `serverExternalPackages` does not apply to them.
+ */
+export function trainer(): Promise<TrainerApi> {
+  api ??= import(/* webpackIgnore: true */ /* turbopackIgnore: true */ "@diffusion-studio/trainer");
+  return api;
+}
