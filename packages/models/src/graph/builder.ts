@@ -15,11 +15,13 @@ export interface SymTensor {
 export type AttrValue =
   | { readonly kind: "int"; readonly value: number }
   | { readonly kind: "float"; readonly value: number }
-  | { readonly kind: "ints"; readonly value: readonly number[] };
+  | { readonly kind: "ints"; readonly value: readonly number[] }
+  | { readonly kind: "string"; readonly value: string };
 
 export const attrInt = (value: number): AttrValue => ({ kind: "int", value });
 export const attrFloat = (value: number): AttrValue => ({ kind: "float", value });
 export const attrInts = (value: readonly number[]): AttrValue => ({ kind: "ints", value });
+export const attrString = (value: string): AttrValue => ({ kind: "string", value });
 
 export interface GraphNode {
   readonly opType: string;

@@ -18,6 +18,8 @@ function attribute(name: string, a: AttrValue): onnxProto.onnx.IAttributeProto {
       return { name, type: T.FLOAT, f: a.value };
     case "ints":
       return { name, type: T.INTS, ints: [...a.value] };
+    case "string":
+      return { name, type: T.STRING, s: new TextEncoder().encode(a.value) };
   }
 }
 
