@@ -6,7 +6,7 @@
 import { mulberry32 } from "@diffusion-studio/core";
 import { describe, expect, it } from "vitest";
 import { backward } from "../src/graph/autodiff.js";
-import { GraphBuilder, type SymTensor } from "../src/graph/builder.js";
+import { attrInt, attrString, GraphBuilder, type SymTensor } from "../src/graph/builder.js";
 import { serializeGraph } from "../src/graph/serialize.js";
 import { conv2d, convTranspose2d } from "../src/ops/conv.js";
 import { add, concat, div, gelu, globalAvgPool, linear, mul, sub, unsqueeze } from "../src/ops/elementwise.js";
@@ -232,5 +232,23 @@ describe("README example", () => {
     });
     expect(relativeError(out.dx!.data as Float32Array, expected)).toBeLessThan(1e-5);
     await session.release();
+  });
+});
+
+describe("GraphBuilder serialization", () => {
+  it("writes string, int and ints attributes that ORT reads (DepthToSpace CRD)", async () => {
+    const b = new GraphBuilder();
+    const x = b.input("x", [1, 4, 1, 1]);
+    b.output(b.node("DepthToSpace", [x], [1, 1, 2, 2], { blocksize: attrInt(2), mode: attrString("CRD") }), "y");
+    const session = await runtime.createSession(serializeGraph(b));
+    const out = await session.run({ x: runtime.tensor(Float32Array.of(1, 2, 3, 4), [1, 4, 1, 1]) });
+    expect(Array.from(out.y!.data as Float32Array)).toEqual([1, 2, 3, 4]);
+    await session.release();
+  });
+
+  it("refuses a second value with the same name", () => {
+    const b = new GraphBuilder();
+    b.input("x", [1]);
+    expect(() => b.input("x", [1])).toThrow(/`x` is already used/);
   });
 });
