@@ -269,9 +269,10 @@ def run_standins(args: argparse.Namespace) -> int:
     from .embeddings import read_prompt_file
     from .exporter import ExportOptions, log
     from .onnx_export import clear_generated
+    from .recordings import record
     from .reference import check_fixtures
     from .snapshot import check_stage_pair, load_stage_snapshot, load_text_encoder_snapshot
-    from .standins import build_snapshots, record
+    from .standins import build_snapshots
 
     prompts = read_prompt_file(DEFAULT_PROMPTS)
     out = args.out.resolve()
