@@ -1,3 +1,4 @@
+import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 
@@ -20,6 +21,8 @@ const schema = z.object({
     .default(8 * 1024 * 1024),
   /** Worker processes that run inference; each loads its own ONNX Runtime sessions. */
   WORKERS: z.coerce.number().int().min(1).max(16).default(1),
+  /** ONNX Runtime threads per worker; default: the cores shared evenly between the workers. */
+  INFERENCE_THREADS: z.coerce.number().int().min(1).max(256).optional(),
   /** Jobs that may wait for a worker before new ones are answered with "busy". */
   QUEUE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(32),
   /** Extra models (`<id>.onnx` files exported by the trainer) to offer besides the promoted ones. */
@@ -33,7 +36,12 @@ const schema = z.object({
   WORKER_SCRIPT: z.string().default("dist/worker/main.js"),
 });
 
-export type Env = z.infer<typeof schema> & { dataDir: string; exposed: boolean; workerScript: string };
+export type Env = z.infer<typeof schema> & {
+  dataDir: string;
+  exposed: boolean;
+  workerScript: string;
+  inferenceThreads: number;
+};
 
 /** Validates the environment once. The only module that reads `process.env` (the trainer child gets a copy). */
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
@@ -50,5 +58,6 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     workerScript: path.resolve(/*turbopackIgnore: true*/ process.cwd(), env.WORKER_SCRIPT),
     MODELS_DIR: env.MODELS_DIR ? path.resolve(/*turbopackIgnore: true*/ process.cwd(), env.MODELS_DIR) : undefined,
     exposed: !LOOPBACK.has(env.HOST),
+    inferenceThreads: env.INFERENCE_THREADS ?? Math.max(1, Math.floor(os.availableParallelism() / env.WORKERS)),
   };
 }

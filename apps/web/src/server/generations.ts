@@ -34,7 +34,7 @@ export class Generations {
     private readonly queue: JobQueue,
     private readonly models: ModelRegistry,
     private readonly dataDir: DataDir,
-    private readonly device: WorkerTask["device"] = "cpu",
+    private readonly runtime: Pick<WorkerTask, "device" | "threads"> = { device: "cpu", threads: 1 },
   ) {
     queue.onFinished((id, event) => void this.record(id, event));
   }
@@ -159,7 +159,7 @@ export class Generations {
       model: { info: model.info, file: model.file },
       inputs,
       artifactsDir: this.dataDir.artifacts,
-      device: this.device,
+      ...this.runtime,
       outputPrefix: path.join("generations", id),
     };
   }

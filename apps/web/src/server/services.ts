@@ -36,7 +36,10 @@ export async function createServices(env: Env = loadEnv()): Promise<Services> {
     ...(env.MODELS_DIR ? [onnxDirectorySource(env.MODELS_DIR, "configured")] : []),
     onnxDirectorySource(dataDir.models, "promoted"),
   ]);
-  const generations = new Generations(database.db, queue, models, dataDir, env.INFERENCE_DEVICE);
+  const generations = new Generations(database.db, queue, models, dataDir, {
+    device: env.INFERENCE_DEVICE,
+    threads: env.inferenceThreads,
+  });
   await generations.resumeUnfinished();
   const training = new Training(database.db, dataDir);
   return { env, dataDir, database, queue, models, generations, training };

@@ -9,6 +9,8 @@ export interface WorkerTask {
   readonly inputs: { readonly image?: string; readonly mask?: string };
   readonly artifactsDir: string;
   readonly device: "cpu" | "cuda" | "auto";
+  /** ONNX Runtime intra-op threads for this worker. */
+  readonly threads: number;
   /** Outputs go to `<artifactsDir>/<outputPrefix>/…`. */
   readonly outputPrefix: string;
 }

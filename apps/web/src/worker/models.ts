@@ -19,19 +19,19 @@ export interface LoadedModel {
 /** Sessions stay loaded between jobs: creating one costs far more than a 28×28 step. */
 const cache = new Map<string, { mtimeMs: number; model: Promise<LoadedModel> }>();
 
-export async function loadModel(file: string, device: "cpu" | "cuda" | "auto"): Promise<LoadedModel> {
+export async function loadModel(file: string, device: "cpu" | "cuda" | "auto", threads: number): Promise<LoadedModel> {
   const { mtimeMs } = await fs.stat(file);
-  const hit = cache.get(file);
+  const key = `${file}|${device}|${threads}`;
+  const hit = cache.get(key);
   if (hit && hit.mtimeMs === mtimeMs) return hit.model;
   if (hit) void hit.model.then((m) => m.dispose()).catch(() => undefined);
   const model = (async () => {
     const onnx = new Uint8Array(await fs.readFile(file));
-    // One worker per core at most, and the portal's server needs a core too.
-    const runnable = await loadInferenceModel(onnx, { device, threads: 1 });
+    const runnable = await loadInferenceModel(onnx, { device, threads });
     return { card: runnable.card, denoiser: createDenoiser(runnable), dispose: () => runnable.dispose() };
   })();
-  cache.set(file, { mtimeMs, model });
-  model.catch(() => cache.delete(file));
+  cache.set(key, { mtimeMs, model });
+  model.catch(() => cache.delete(key));
   return model;
 }
 

@@ -37,7 +37,7 @@ const PREVIEWS_PER_RUN = 10;
  */
 export async function runTask(task: WorkerTask, ctx: TaskContext): Promise<WorkerImage[]> {
   const { recipe } = task;
-  const model = await loadModel(task.model.file, task.device);
+  const model = await loadModel(task.model.file, task.device, task.threads);
   const [, h, w] = task.model.info.shape;
   const out = new ImageWriter(task.artifactsDir, task.outputPrefix);
   const results: WorkerImage[] = [];

@@ -28,11 +28,11 @@ export function TrainingDashboard() {
             <table className="w-full text-left text-sm" data-testid="runs-table">
               <thead className="whitespace-nowrap text-xs text-neutral-500">
                 <tr>
-                  <th className="py-2 font-medium">Run</th>
-                  <th className="font-medium">State</th>
-                  <th className="font-medium">Progress</th>
-                  <th className="font-medium">Last loss</th>
-                  <th className="font-medium">Compare</th>
+                  <th className="py-2 pl-2 font-medium">Run</th>
+                  <th className="px-3 font-medium">State</th>
+                  <th className="px-3 font-medium">Progress</th>
+                  <th className="px-3 font-medium">Last loss</th>
+                  <th className="px-3 font-medium">Compare</th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-neutral-800">
@@ -52,17 +52,17 @@ export function TrainingDashboard() {
                             .join(", ")}`}
                       </div>
                     </td>
-                    <td>
+                    <td className="px-3">
                       <div className="flex gap-1">
                         <Badge tone={stateTone(r.state)}>{r.state}</Badge>
                         {r.promotedModelId && <Badge tone="success">promoted</Badge>}
                       </div>
                     </td>
-                    <td className="tabular-nums text-neutral-300">
+                    <td className="px-3 tabular-nums text-neutral-300">
                       {r.step}/{r.totalSteps}
                     </td>
-                    <td className="tabular-nums text-neutral-300">{r.lastLoss?.toFixed(4) ?? "—"}</td>
-                    <td>
+                    <td className="px-3 tabular-nums text-neutral-300">{r.lastLoss?.toFixed(4) ?? "—"}</td>
+                    <td className="px-3">
                       <input
                         type="checkbox"
                         aria-label={`compare ${r.id}`}
