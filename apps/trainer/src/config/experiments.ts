@@ -108,14 +108,15 @@ const ddpmClassCosine: ExperimentConfig = {
 
 const classifier: ExperimentConfig = {
   experiment: "classifier",
-  version: 1,
+  // v1 (4 epochs at lr 1e-3) reached 97.3 % test accuracy, short of the 99 % target: it underfit (train loss 0.083).
+  version: 2,
   description: "MNIST classifier for evaluation (per-digit accuracy of samples, MNIST-FID features); target ≥ 99 %.",
   objective: "classify",
   ...bookkeeping,
-  epochs: 4,
+  epochs: 6,
   batch: 128,
   hidden: 32,
-  lr: 1e-3,
+  lr: 5e-3,
   adam: adamDefaults,
   lrSchedule: decayTenfold,
   classify: { targetAccuracy: 0.99 },
