@@ -93,6 +93,11 @@ describe("every objective trains and writes its artifacts", () => {
     const mse = art.evaluation!.testMse as number[];
     expect(mse).toHaveLength(7);
     expect(existsSync(path.join(dir, "ood-sigma-sweep.png"))).toBe(true);
+    // Rows: clean, noisy, denoised — one row per kind, as wide as the sample count (10 here).
+    const grid = await sharp(art.grids[0]).metadata();
+    expect([grid.width, grid.height]).toEqual([(10 * 28 + 11) * 2, (3 * 28 + 4) * 2]);
+    const sweep = await sharp(path.join(dir, "ood-sigma-sweep.png")).metadata();
+    expect([sweep.width, sweep.height]).toEqual([(7 * 28 + 8) * 4, (2 * 28 + 3) * 4]);
   }, 120_000);
 
   it("classifier: test accuracy per digit", async () => {

@@ -118,7 +118,9 @@ export function createArtist(options: ArtistOptions = {}): RunArtist {
       const images = await withModel(model, options.threads, async (m) =>
         config.objective === "denoise" ? denoiserGrid(config, m) : toGrey((await generatorSamples(config, m)).images),
       );
-      writeFileSync(file, await gridPng(images, { columns: config.samples.columns, scale: config.samples.scale }));
+      // The denoiser's grid has one row per kind (clean, noisy, denoised), so its width is the sample count.
+      const columns = config.objective === "denoise" ? config.samples.count : config.samples.columns;
+      writeFileSync(file, await gridPng(images, { columns, scale: config.samples.scale }));
       return true;
     },
 
