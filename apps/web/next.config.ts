@@ -4,14 +4,7 @@ const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   // Native or WASM packages load their own files at run time; Node resolves them instead of the bundler.
-  serverExternalPackages: [
-    "@electric-sql/pglite",
-    "pg",
-    "sharp",
-    "onnxruntime-node",
-    // Finds its CLI next to its own files (import.meta.url) to start detached training processes.
-    "@diffusion-studio/trainer",
-  ],
+  serverExternalPackages: ["@electric-sql/pglite", "pg", "sharp", "onnxruntime-node"],
   async headers() {
     return [
       {

@@ -1,7 +1,7 @@
 import "server-only";
 import fs from "node:fs/promises";
 import path from "node:path";
-import type { RunEvent } from "@diffusion-studio/trainer";
+import type { RunEvent } from "@diffusion-studio/trainer/api";
 import { eq } from "drizzle-orm";
 import { ApiError } from "@/shared/errors";
 import type { DataDir } from "./data-dir";
