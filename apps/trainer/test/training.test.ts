@@ -100,6 +100,15 @@ describe("every objective trains and writes its artifacts", () => {
     expect([sweep.width, sweep.height]).toEqual([(7 * 28 + 8) * 4, (2 * 28 + 3) * 4]);
   }, 120_000);
 
+  it("pure-noise denoiser: compared with the training-set mean image", async () => {
+    const { dir } = await train("denoiser-pure-noise", { ...small, hidden: 4 });
+    const art = readArtifacts(dir);
+    expect(art.evaluation!.mseOutputVsTrainMean).toBeGreaterThanOrEqual(0);
+    const mean = await sharp(path.join(dir, "mean-image.png")).metadata();
+    expect([mean.width, mean.height]).toEqual([(8 * 28 + 9) * 4, (28 + 2) * 4]);
+    expect(art.card?.notes[0]).toMatch(/training-set mean image/);
+  }, 120_000);
+
   it("classifier: test accuracy per digit", async () => {
     const { "samples.count": _count, "samples.scale": _scale, ...noSamples } = small;
     const { dir, events } = await train("classifier", { ...noSamples, hidden: 4 });
