@@ -9,7 +9,21 @@ import { backward } from "../src/graph/autodiff.js";
 import { attrInt, attrString, GraphBuilder, type SymTensor } from "../src/graph/builder.js";
 import { serializeGraph } from "../src/graph/serialize.js";
 import { conv2d, convTranspose2d } from "../src/ops/conv.js";
-import { add, concat, div, gelu, globalAvgPool, linear, mul, sub, unsqueeze } from "../src/ops/elementwise.js";
+import {
+  add,
+  concat,
+  div,
+  flatten,
+  gelu,
+  globalAvgPool,
+  linear,
+  mul,
+  relu,
+  reshape,
+  scale,
+  sub,
+  unsqueeze,
+} from "../src/ops/elementwise.js";
 import { crossEntropyLoss, mseLoss } from "../src/ops/loss.js";
 import { batchNorm2dTrain } from "../src/ops/norm.js";
 import { relativeError, runtime } from "./helpers.js";
@@ -186,6 +200,12 @@ const cases: OpCase[] = [
       const e = { data: i.t!.data, shape: [2, 3, 1, 1] };
       return ref.concat1([i.x!, ref.broadcast(i.x!, e, (a, c) => a * c), ref.gelu(i.x!)]);
     },
+  },
+  {
+    name: "relu, scale, flatten and reshape",
+    inputs: { x: [2, 3, 2, 2] },
+    build: (b, i) => reshape(b, flatten(b, scale(b, relu(b, i.x!), -1.5)), [4, 6]),
+    reference: (i) => ({ data: ref.map(i.x!, (v) => -1.5 * Math.max(v, 0)).data, shape: [4, 6] }),
   },
   {
     name: "crossEntropyLoss",
