@@ -183,6 +183,36 @@ describe("inference through the worker pool", () => {
     ]);
   });
 
+  it("makes a hybrid image and runs the lab's loops", async () => {
+    const labels = async (recipe: Parameters<typeof caller.generations.create>[0]) => {
+      const done = (await finish((await caller.generations.create(recipe)).id)).at(-1);
+      if (done?.type !== "done") throw new Error(JSON.stringify(done));
+      return done.images.map((i) => i.label);
+    };
+    const base = { modelId: "test-flow-class", seed: 2 } as const;
+    expect(
+      await labels({ ...base, procedure: "hybrid", lowPrompt: "a 0", highPrompt: "a 1", sigma: 2, steps: 3, guidance: 5 }),
+    ).toEqual(["hybrid: a 0 / a 1"]);
+    const imageId = await upload(await digit());
+    expect(await labels({ ...base, procedure: "forward", imageId, ts: [250, 500, 750] })).toEqual([
+      "clean",
+      "t = 250",
+      "t = 500",
+      "t = 750",
+    ]);
+    const compare = await labels({ ...base, procedure: "denoise-compare", imageId, iStart: 10, prompt: "a 1" });
+    expect(compare.slice(0, 4)).toEqual(["clean", "noisy (i_start = 10)", "Gaussian blur", "one-step"]);
+    expect(compare.at(-1)).toBe("iterative");
+    // The default 50 flow steps from level 10 leave 40; every 5th is kept.
+    expect(compare.filter((l) => l.startsWith("iterative, step"))).toHaveLength(7);
+    expect(await labels({ ...base, procedure: "cfg-compare", prompt: "a 8", steps: 3, guidance: 5, batch: 2 })).toEqual([
+      "no CFG #1",
+      "no CFG #2",
+      "γ = 5 #1",
+      "γ = 5 #2",
+    ]);
+  });
+
   it("refuses prompts a digit model cannot read, and procedures it does not offer", async () => {
     await expect(
       caller.generations.create({
