@@ -152,3 +152,35 @@ export function buildInferenceGraph(
   b.output(buildNetwork(ctx, kind, D, 1), "y");
   return serializeGraph(b, { graphName: `${kind}-inference`, metadata: { [CARD_METADATA_KEY]: JSON.stringify(card) } });
 }
+
+export interface EvaluationGraph {
+  readonly bytes: Uint8Array;
+  readonly batchSize: number;
+  /** `x`, `t`, `c` as the kind needs, and `target`. */
+  readonly batchInputs: readonly { readonly name: string; readonly shape: readonly number[] }[];
+  /** Parameters and BN buffers, fed as inputs under their PyTorch names. */
+  readonly weightNames: readonly string[];
+}
+
+/**
+ * Eval-mode forward pass and loss with the weights as graph inputs, so a trainer can evaluate its current state
+ * (validation loss, sample grids) without exporting: (batch, target, weights) → (loss, y).
+ */
+export function buildEvaluationGraph({ kind, D, batchSize }: Omit<TrainingGraphOptions, "adam">): EvaluationGraph {
+  assertBatch(batchSize);
+  const b = new GraphBuilder();
+  const ctx = new NetContext(b, { weights: "inputs", batchNorm: "eval" });
+  const output = buildNetwork(ctx, kind, D, batchSize);
+  const targetShape = kind === "classifier" ? [batchSize, NUM_CLASSES] : [batchSize, ...IMAGE_SHAPE];
+  const target = b.input("target", targetShape);
+  b.output(kind === "classifier" ? crossEntropyLoss(b, output, target) : mseLoss(b, output, target), "loss");
+  b.output(output, "y");
+  return {
+    bytes: serializeGraph(b, { graphName: `${kind}-eval` }),
+    batchSize,
+    batchInputs: b.inputs
+      .filter((t) => ["x", "t", "c", "target"].includes(t.name))
+      .map((t) => ({ name: t.name, shape: t.shape })),
+    weightNames: [...ctx.params, ...ctx.buffers].map((p) => p.name),
+  };
+}

@@ -19,10 +19,12 @@ export {
 } from "./graph/builder.js";
 export { readOnnxMetadata, type SerializeOptions, serializeGraph } from "./graph/serialize.js";
 export {
+  buildEvaluationGraph,
   buildInferenceGraph,
   buildTrainingGraph,
   CARD_METADATA_KEY,
   describeModel,
+  type EvaluationGraph,
   expAvgName,
   expAvgSqName,
   initWeights,

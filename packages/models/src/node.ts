@@ -105,5 +105,11 @@ export function loadInferenceModel(onnx: Uint8Array, options: NodeRuntimeOptions
 
 export type { ModelInputs } from "./runtime/inference-model.js";
 export type { Runtime } from "./runtime/runtime.js";
-export { releaseCachedSessions, type StepResult, type TrainerOptions, type TrainingBatch } from "./runtime/trainer.js";
+export {
+  type EvaluationResult,
+  releaseCachedSessions,
+  type StepResult,
+  type TrainerOptions,
+  type TrainingBatch,
+} from "./runtime/trainer.js";
 export { InferenceModel, Trainer };

@@ -3,9 +3,9 @@ import { mulberry32 } from "@diffusion-studio/core";
 import { describe, expect, it } from "vitest";
 import { decodeCheckpoint } from "../src/checkpoint/checkpoint.js";
 import { decodeSafetensors } from "../src/checkpoint/safetensors.js";
-import { createNodeRuntime, createTrainer, cudaProviderInstalled } from "../src/node.js";
+import { createNodeRuntime, createTrainer, cudaProviderInstalled, loadInferenceModel } from "../src/node.js";
 import type { TrainingBatch } from "../src/runtime/trainer.js";
-import { runtime } from "./helpers.js";
+import { relativeError, runtime } from "./helpers.js";
 import { readMnist } from "./mnist.js";
 
 const mnist = readMnist("train", 512);
@@ -81,6 +81,24 @@ describe("Trainer", () => {
     trainer.lr = 1e-2;
     await trainer.step({ x: batch.x, target: batch.target });
     expect(trainer.weights().get("out.weight")).not.toEqual(before.get("out.weight"));
+  });
+
+  it("evaluates the current weights in eval mode without changing state, like the exported model", async () => {
+    const trainer = await createTrainer({ kind: "flow-time", D: 4, batchSize: 4, lr: 1e-2, runtime });
+    const random = mulberry32(21);
+    for (let i = 0; i < 3; i++) await trainer.step(flowBatch(random, 4));
+    const before = new Map([...trainer.weights()].map(([k, v]) => [k, v.slice()]));
+    const batch = flowBatch(random, 6); // another batch size: its own evaluation session
+    const { loss, prediction } = await trainer.evaluate(batch);
+    let mse = 0;
+    for (let i = 0; i < prediction.length; i++) mse += (prediction[i]! - batch.target[i]!) ** 2;
+    expect(Math.abs(loss - mse / prediction.length)).toBeLessThan(1e-5 * loss);
+    const model = await loadInferenceModel(trainer.exportInference(), { runtime });
+    expect(relativeError(await model.run({ x: batch.x, t: batch.t! }), prediction)).toBeLessThan(1e-5);
+    expect(trainer.stepCount).toBe(3);
+    for (const [name, w] of trainer.weights()) expect(w, name).toEqual(before.get(name));
+    await model.dispose();
+    trainer.dispose();
   });
 
   it("builds a second session for another batch size", async () => {

@@ -5,8 +5,10 @@
 import { decodeCheckpoint, encodeCheckpoint } from "../checkpoint/checkpoint.js";
 import { ADAM_DEFAULTS, type AdamOptions } from "../graph/adam.js";
 import {
+  buildEvaluationGraph,
   buildInferenceGraph,
   buildTrainingGraph,
+  type EvaluationGraph,
   expAvgName,
   expAvgSqName,
   initWeights,
@@ -49,6 +51,13 @@ export interface StepResult {
   readonly loss: number;
 }
 
+export interface EvaluationResult {
+  /** The loss of the current weights on the batch, BatchNorm in eval mode (running statistics). */
+  readonly loss: number;
+  /** The network's output, [B, 1, 28, 28] (logits [B, 10] for the classifier). */
+  readonly prediction: Float32Array;
+}
+
 interface CompiledStep {
   readonly graph: TrainingGraph;
   readonly session: InferenceSession;
@@ -71,6 +80,7 @@ export class Trainer {
   private readonly state = new Map<string, Tensor>();
   private readonly shapes = new Map<string, readonly number[]>();
   private readonly sessions = new Map<number, Promise<CompiledStep>>();
+  private readonly evaluations = new Map<number, Promise<{ graph: EvaluationGraph; session: InferenceSession }>>();
   private readonly first: CompiledStep;
 
   private constructor(
@@ -177,6 +187,35 @@ export class Trainer {
     return { loss: (out.loss!.data as Float32Array)[0]! };
   }
 
+  /**
+   * Eval-mode loss and output of the current weights on a batch, without changing any state (validation loss, sample
+   * grids during training). `target` may be zeros when only the prediction is wanted.
+   */
+  async evaluate(batch: TrainingBatch): Promise<EvaluationResult> {
+    const b = batchOf("x", batch.x, IMAGE_SIZE);
+    let evaluation = this.evaluations.get(b);
+    if (!evaluation) {
+      const graph = buildEvaluationGraph({ kind: this.kind, D: this.D, batchSize: b });
+      evaluation = this.runtime.createSession(graph.bytes).then((session) => ({ graph, session }));
+      this.evaluations.set(b, evaluation);
+    }
+    const { graph, session } = await evaluation;
+    const feeds: Record<string, Tensor> = {};
+    for (const input of graph.batchInputs) {
+      const data = batch[input.name as keyof TrainingBatch];
+      batchOf(
+        input.name,
+        data,
+        input.shape.slice(1).reduce((p, q) => p * q, 1),
+        b,
+      );
+      feeds[input.name] = this.runtime.tensor(data!, input.shape);
+    }
+    for (const name of graph.weightNames) feeds[name] = this.state.get(name)!;
+    const out = await session.run(feeds);
+    return { loss: (out.loss!.data as Float32Array)[0]!, prediction: out.y!.data as Float32Array };
+  }
+
   /** Current parameters and BN buffers by PyTorch name (views of the state; copy before the next step to keep). */
   weights(): Map<string, Float32Array> {
     const out = new Map<string, Float32Array>();
@@ -211,10 +250,19 @@ export class Trainer {
     return buildInferenceGraph(this.kind, this.D, this.weights(), { step: this.steps, ...extra });
   }
 
-  /** Drops the state. Sessions stay cached for other trainers: `releaseCachedSessions(runtime)` frees them. */
+  /**
+   * Drops the state and releases the evaluation sessions. Training sessions stay cached for other trainers:
+   * `releaseCachedSessions(runtime)` frees them.
+   */
   dispose(): void {
     this.state.clear();
     this.sessions.clear();
+    for (const evaluation of this.evaluations.values())
+      void evaluation.then(
+        (e) => e.session.release(),
+        () => undefined,
+      );
+    this.evaluations.clear();
   }
 }
 
