@@ -34,6 +34,19 @@ function isDeadBias(name: string, names: Set<string>): boolean {
   return name.endsWith(".conv.bias") && names.has(name.replace(/\.conv\.bias$/, ".bn.weight"));
 }
 
+describe("parameter counts (spec §4.1 self-checks)", () => {
+  it.each([
+    ["denoiser", 64, 1_975_361],
+    ["denoiser", 128, 7_891_073],
+    ["flow-time", 64, 1_996_417],
+    ["ddpm-time", 64, 1_996_417],
+    ["flow-class", 64, 2_019_201],
+    ["ddpm-class", 64, 2_019_201],
+  ] as const)("%s at D=%i has %i parameters", (kind, D, count) => {
+    expect(describeModel(kind, D).parameterCount).toBe(count);
+  });
+});
+
 describe.each(KINDS)("%s at D=8 vs PyTorch", (kind) => {
   it("has PyTorch's parameter count and names", () => {
     const { meta, weights } = load(kind);
