@@ -16,11 +16,11 @@ async function runAndExpect(page: Page, button: string, count: number) {
   const cards = page.getByTestId("generation-card");
   const before = await cards.count();
   await page.getByRole("button", { name: button, exact: true }).click();
-  await expect(cards).toHaveCount(before + 1, { timeout: 15_000 });
+  await expect(cards).toHaveCount(before + 1, { timeout: 30_000 });
   const newest = cards.first();
   // Pin the card by its id: the list re-sorts when later jobs arrive.
   const card = page.locator(`[data-testid="generation-card"][data-id="${await newest.getAttribute("data-id")}"]`);
-  await expect(card).toHaveAttribute("data-status", "done", { timeout: 45_000 });
+  await expect(card).toHaveAttribute("data-status", "done", { timeout: 90_000 });
   // Result tiles only (the anagram's animated view is a figure of its own).
   await expect(card.locator("figure:not([data-testid=view-animation]) img")).toHaveCount(count);
   return card;
@@ -38,9 +38,9 @@ test("launch a short training run, watch its loss and grid update, and promote i
   const detail = page.getByTestId("run-detail");
   await expect(detail).toBeVisible();
   // The loss curve and the first grid appear while the run is still going.
-  await expect(detail.getByTestId("line-chart").locator("canvas")).toBeVisible({ timeout: 45_000 });
-  await expect(detail.getByTestId("latest-grid")).toContainText("epoch 1", { timeout: 45_000 });
-  await expect(detail).toHaveAttribute("data-state", "done", { timeout: 60_000 });
+  await expect(detail.getByTestId("line-chart").locator("canvas")).toBeVisible({ timeout: 90_000 });
+  await expect(detail.getByTestId("latest-grid")).toContainText("epoch 1", { timeout: 90_000 });
+  await expect(detail).toHaveAttribute("data-state", "done", { timeout: 120_000 });
   await expect(detail.getByTestId("latest-grid")).toContainText("epoch 3");
   await page.getByRole("button", { name: "Promote to galleries" }).click();
   await expect(page.getByText("Promoted", { exact: true })).toBeVisible();
@@ -61,7 +61,7 @@ test("generate digits from a prompt; results are saved, re-runnable and shareabl
   // Re-run: same recipe, new job, same pictures.
   await card.getByRole("button", { name: "Re-run", exact: true }).click();
   const rerun = card.getByTestId("rerun");
-  await expect(rerun.getByTestId("job-progress")).toHaveAttribute("data-state", "done", { timeout: 45_000 });
+  await expect(rerun.getByTestId("job-progress")).toHaveAttribute("data-state", "done", { timeout: 90_000 });
   await expect(rerun.locator("figure img")).toHaveCount(8);
   await screenshot(page, "prompts");
 

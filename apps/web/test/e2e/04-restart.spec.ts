@@ -49,7 +49,6 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 test("a restarted portal still has its generations, uploads and images", async ({ page }) => {
-  test.setTimeout(120_000);
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "ds-e2e-restart-"));
   const modelsDir = path.join(dataDir, "configured-models");
   await writeTestModel(modelsDir, "test-flow-class");

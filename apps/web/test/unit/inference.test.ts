@@ -191,7 +191,15 @@ describe("inference through the worker pool", () => {
     };
     const base = { modelId: "test-flow-class", seed: 2 } as const;
     expect(
-      await labels({ ...base, procedure: "hybrid", lowPrompt: "a 0", highPrompt: "a 1", sigma: 2, steps: 3, guidance: 5 }),
+      await labels({
+        ...base,
+        procedure: "hybrid",
+        lowPrompt: "a 0",
+        highPrompt: "a 1",
+        sigma: 2,
+        steps: 3,
+        guidance: 5,
+      }),
     ).toEqual(["hybrid: a 0 / a 1"]);
     const imageId = await upload(await digit());
     expect(await labels({ ...base, procedure: "forward", imageId, ts: [250, 500, 750] })).toEqual([
@@ -205,12 +213,9 @@ describe("inference through the worker pool", () => {
     expect(compare.at(-1)).toBe("iterative");
     // The default 50 flow steps from level 10 leave 40; every 5th is kept.
     expect(compare.filter((l) => l.startsWith("iterative, step"))).toHaveLength(7);
-    expect(await labels({ ...base, procedure: "cfg-compare", prompt: "a 8", steps: 3, guidance: 5, batch: 2 })).toEqual([
-      "no CFG #1",
-      "no CFG #2",
-      "γ = 5 #1",
-      "γ = 5 #2",
-    ]);
+    expect(await labels({ ...base, procedure: "cfg-compare", prompt: "a 8", steps: 3, guidance: 5, batch: 2 })).toEqual(
+      ["no CFG #1", "no CFG #2", "γ = 5 #1", "γ = 5 #2"],
+    );
   });
 
   it("refuses prompts a digit model cannot read, and procedures it does not offer", async () => {
