@@ -27,11 +27,8 @@ const schema = z.object({
   QUEUE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(32),
   /** Extra models (`<id>.onnx` files exported by the trainer) to offer besides the promoted ones. */
   MODELS_DIR: z.string().optional(),
-  /**
-   * Where inference runs: "cpu", "cuda", or "auto" (CUDA when onnxruntime-node's CUDA provider is installed, else
-   * CPU). CPU by default, because probing for CUDA logs an error on hosts without it.
-   */
-  INFERENCE_DEVICE: z.enum(["cpu", "cuda", "auto"]).default("cpu"),
+  /** Where inference runs: "auto" (CUDA when onnxruntime-node's CUDA provider is installed, else CPU), "cpu", "cuda". */
+  INFERENCE_DEVICE: z.enum(["cpu", "cuda", "auto"]).default("auto"),
   /** The compiled worker entry (built by `tsc -p tsconfig.worker.json`). */
   WORKER_SCRIPT: z.string().default("dist/worker/main.js"),
 });

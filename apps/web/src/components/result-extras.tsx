@@ -16,11 +16,11 @@ export function ResultExtras({ recipe, images }: { recipe: Recipe; images: reado
   if (recipe.procedure === "hybrid") {
     return (
       <div className="flex items-end gap-6" data-testid="hybrid-scales">
-        <figure className="flex flex-col items-center gap-1">
+        <figure className="flex flex-col items-center gap-1" data-testid="hybrid-near">
           <PixelImage src={first.url} alt="hybrid up close" size={192} />
           <figcaption className="text-xs text-neutral-400">up close: “{recipe.highPrompt}”</figcaption>
         </figure>
-        <figure className="flex flex-col items-center gap-1">
+        <figure className="flex flex-col items-center gap-1" data-testid="hybrid-far">
           {/* biome-ignore lint/performance/noImgElement: a small, smoothly scaled copy is the "from afar" view */}
           <img src={first.url} alt="hybrid from afar" width={24} height={24} className="rounded-sm" />
           <figcaption className="text-xs text-neutral-400">from afar: “{recipe.lowPrompt}”</figcaption>

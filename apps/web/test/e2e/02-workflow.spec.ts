@@ -21,8 +21,8 @@ async function runAndExpect(page: Page, button: string, count: number) {
   // Pin the card by its id: the list re-sorts when later jobs arrive.
   const card = page.locator(`[data-testid="generation-card"][data-id="${await newest.getAttribute("data-id")}"]`);
   await expect(card).toHaveAttribute("data-status", "done", { timeout: 90_000 });
-  // Result tiles only (the anagram's animated view is a figure of its own).
-  await expect(card.locator("figure:not([data-testid=view-animation]) img")).toHaveCount(count);
+  // Result tiles only (the anagram's animation and the hybrid's two scales are figures with test ids).
+  await expect(card.locator("figure:not([data-testid]) img")).toHaveCount(count);
   return card;
 }
 
@@ -114,6 +114,16 @@ test("make a flip anagram and see it animate between views", async ({ page }) =>
   await expect(card.getByText("flip: a handwritten 9")).toBeVisible();
   await expect(card.getByTestId("view-animation")).toBeVisible();
   await screenshot(page, "illusions");
+});
+
+test("make a hybrid image, shown up close and from afar", async ({ page }) => {
+  await page.goto("/illusions");
+  await expect(page.getByLabel("Model")).toBeVisible();
+  await page.getByRole("tab", { name: "Hybrid images" }).click();
+  await page.getByLabel("Steps").fill("10");
+  const card = await runAndExpect(page, "Make the hybrid", 1);
+  await expect(card.getByTestId("hybrid-scales")).toContainText("from afar");
+  await screenshot(page, "hybrid");
 });
 
 test("the lab shows the forward process and CFG on and off", async ({ page }) => {
