@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { mayMutate, requestToken, TOKEN_COOKIE } from "@/server/auth";
+import { DIGIT_CLASSES } from "@/server/models/model-info";
+import { promptCondition } from "@/shared/prompts";
+
+const TOKEN = "correct-horse-battery-staple";
+
+describe("team token", () => {
+  it("reads it from a bearer header or the sign-in cookie", () => {
+    expect(requestToken(new Headers({ authorization: `Bearer ${TOKEN}` }))).toBe(TOKEN);
+    expect(requestToken(new Headers({ cookie: `a=1; ${TOKEN_COOKIE}=${encodeURIComponent(TOKEN)}; b=2` }))).toBe(TOKEN);
+    expect(requestToken(new Headers())).toBeUndefined();
+  });
+
+  it("lets mutations through only with the right token, or when none is configured", () => {
+    expect(mayMutate(undefined, new Headers())).toBe(true);
+    expect(mayMutate(TOKEN, new Headers())).toBe(false);
+    expect(mayMutate(TOKEN, new Headers({ authorization: "Bearer wrong-token-of-some-length" }))).toBe(false);
+    expect(mayMutate(TOKEN, new Headers({ authorization: `Bearer ${TOKEN}` }))).toBe(true);
+  });
+});
+
+describe("prompts for digit models", () => {
+  const digits = { type: "class", classes: DIGIT_CLASSES } as const;
+
+  it("finds the one digit a prompt names, as a numeral or a word", () => {
+    expect(promptCondition("a handwritten 7", digits)).toEqual({ classLabel: 7 });
+    expect(promptCondition("Seven", digits)).toEqual({ classLabel: 7 });
+    expect(promptCondition("a 0, neatly", digits)).toEqual({ classLabel: 0 });
+    expect(promptCondition("7 or seven", digits)).toEqual({ classLabel: 7 });
+  });
+
+  it("refuses prompts with no digit or several, naming the field", () => {
+    expect(() => promptCondition("a cat", digits)).toThrow(/^prompt: "a cat" must name exactly one digit/);
+    expect(() => promptCondition("a 1 and a 2", digits, "parts")).toThrow(/^parts: /);
+    expect(() => promptCondition("17", digits)).toThrow(/exactly one digit/);
+  });
+
+  it("passes text through for text models and ignores it for unconditional ones", () => {
+    expect(promptCondition("an oil painting", { type: "text" })).toEqual({ prompt: "an oil painting" });
+    expect(promptCondition("anything", { type: "none" })).toBeNull();
+  });
+});
