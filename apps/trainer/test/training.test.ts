@@ -71,7 +71,7 @@ describe("every objective trains and writes its artifacts", () => {
     for (const file of [art.lossCurve!, art.trajectory!, art.model!]) expect(existsSync(file)).toBe(true);
     expect((await sharp(art.grids[0]).metadata()).width).toBe((10 * 28 + 11) * 2);
     expect(art.card).toMatchObject({ experiment: "flow-time", modelKind: "flow-time", training: { steps: 6 } });
-    expect(readFileSync(runPaths(dir).cardMarkdown, "utf8")).toContain("# flow-time (D=4, 1 epochs)");
+    expect(readFileSync(runPaths(dir).cardMarkdown, "utf8")).toContain("# flow-time (D=4, 1 epoch)");
     expect(events.map((e) => e.type)).toEqual(
       expect.arrayContaining(["started", "step", "epoch", "checkpoint", "done"]),
     );

@@ -46,7 +46,7 @@ export function scheduleDescription(config: ExperimentConfig): string {
 function formatValue(value: number | readonly number[] | string): string {
   if (typeof value === "string") return value;
   if (typeof value === "number") return Number.isInteger(value) ? String(value) : value.toPrecision(4);
-  return value.map((v) => v.toPrecision(3)).join(", ");
+  return value.map((v) => (Number.isInteger(v) ? String(v) : v.toPrecision(3))).join(", ");
 }
 
 export function modelCardMarkdown(card: ModelCard): string {
@@ -61,7 +61,7 @@ export function modelCardMarkdown(card: ModelCard): string {
     `| experiment | \`${card.experiment}\` v${card.experimentVersion} |`,
     `| model | \`${card.modelKind}\`, D = ${card.hidden}${card.parameterCount ? `, ${card.parameterCount.toLocaleString("en-US")} parameters` : ""} |`,
     `| data | ${card.data.source}, ${card.data.split} split, ${card.data.examples.toLocaleString("en-US")} examples |`,
-    `| training | ${t.epochs} epochs, ${t.steps.toLocaleString("en-US")} steps, batch ${t.batch}, Adam lr ${t.lr}, ${t.lrSchedule}, seed ${t.seed} |`,
+    `| training | ${t.epochs} epoch${t.epochs === 1 ? "" : "s"}, ${t.steps.toLocaleString("en-US")} steps, batch ${t.batch}, Adam lr ${t.lr}, ${t.lrSchedule}, seed ${t.seed} |`,
     `| wall time | ${(t.wallTime / 60).toFixed(1)} min on ${t.engine} |`,
     `| final loss | ${t.finalLoss.toPrecision(4)} (mean over the last epoch) |`,
     "",

@@ -231,7 +231,7 @@ export function createArtist(options: ArtistOptions = {}): RunArtist {
       const finalLoss = lastEpoch.reduce((a, r) => a + r.loss, 0) / Math.max(1, lastEpoch.length);
       const card: ModelCard = {
         format: "diffusion-studio.trainer-card/1",
-        name: `${config.experiment} (D=${config.hidden}, ${config.epochs} epochs)`,
+        name: `${config.experiment} (D=${config.hidden}, ${config.epochs} epoch${config.epochs === 1 ? "" : "s"})`,
         experiment: config.experiment,
         experimentVersion: config.version,
         description: config.description,
