@@ -8,7 +8,15 @@ import { backward } from "./graph/autodiff.js";
 import { GraphBuilder } from "./graph/builder.js";
 import { serializeGraph } from "./graph/serialize.js";
 import { type NamedTensors, NetContext, type ParamSpec } from "./nn/context.js";
-import { buildNetwork, IMAGE_SHAPE, type ModelCard, type ModelKind, modelCard, NUM_CLASSES } from "./nn/kinds.js";
+import {
+  buildNetwork,
+  type CardOptions,
+  IMAGE_SHAPE,
+  type ModelCard,
+  type ModelKind,
+  modelCard,
+  NUM_CLASSES,
+} from "./nn/kinds.js";
 import { crossEntropyLoss, mseLoss } from "./ops/loss.js";
 
 /** Checkpoint / state names of the Adam moments of parameter `name` (PyTorch's optimizer state keys). */
@@ -143,9 +151,9 @@ export function buildInferenceGraph(
   kind: ModelKind,
   D: number,
   weights: NamedTensors,
-  extra?: Record<string, string | number>,
+  cardOptions: CardOptions = {},
 ): Uint8Array {
-  const card = modelCard(kind, D, extra);
+  const card = modelCard(kind, D, cardOptions);
   const b = new GraphBuilder();
   b.symbolicBatch = true;
   const ctx = new NetContext(b, { weights: "initializers", batchNorm: "eval", values: weights });

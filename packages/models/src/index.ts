@@ -36,7 +36,9 @@ export {
 export { type Conditioning, classifier, unet } from "./nn/architectures.js";
 export { type NamedTensors, NetContext, type ParamInit, type ParamSpec } from "./nn/context.js";
 export {
+  type CardOptions,
   DDPM_TRAIN_TIMESTEPS,
+  DEFAULT_NOISE_SCHEDULE,
   IMAGE_SHAPE,
   MODEL_KINDS,
   type ModelCard,

@@ -61,17 +61,28 @@ describe("inference export", () => {
   });
 
   it("stores the model card in the ONNX metadata", () => {
-    const card = readModelCard(buildInferenceGraph("ddpm-class", 4, initWeights("ddpm-class", 4, 1), { run: "r1" }));
+    const card = readModelCard(
+      buildInferenceGraph("ddpm-class", 4, initWeights("ddpm-class", 4, 1), { extra: { run: "r1" } }),
+    );
     expect(card).toMatchObject({
       kind: "ddpm-class",
       D: 4,
       prediction: "epsilon",
       time: "discrete",
       numTrainTimesteps: 300,
+      noiseSchedule: { type: "linear", numTrainTimesteps: 300, betaStart: 1e-4, betaEnd: 0.02 },
       classConditioned: true,
       inputs: ["x", "t", "c"],
       extra: { run: "r1" },
     });
+  });
+
+  it("records a DDPM model's own β schedule and T in its card", () => {
+    const noiseSchedule = { type: "squaredcos_cap_v2", numTrainTimesteps: 1000 } as const;
+    const onnx = buildInferenceGraph("ddpm-class", 4, initWeights("ddpm-class", 4, 1), { noiseSchedule });
+    expect(readModelCard(onnx)).toMatchObject({ numTrainTimesteps: 1000, noiseSchedule });
+    const flow = readModelCard(buildInferenceGraph("flow-time", 4, initWeights("flow-time", 4, 0), { noiseSchedule }));
+    expect(flow.noiseSchedule).toBeUndefined();
   });
 
   it("rejects inputs of the wrong size, naming the field", async () => {

@@ -1,5 +1,5 @@
 /** The model kinds this package trains and runs, and the card that travels with an exported model. */
-import type { PredictionKind } from "@diffusion-studio/core";
+import type { PredictionKind, ScheduleConfig } from "@diffusion-studio/core";
 import type { SymTensor } from "../graph/builder.js";
 import { type Conditioning, classifier, unet } from "./architectures.js";
 import type { NetContext } from "./context.js";
@@ -19,6 +19,13 @@ export const IMAGE_SHAPE = [1, 28, 28] as const;
 export const NUM_CLASSES = 10;
 /** The fa24 DDPM variant's number of training timesteps (spec §4.4). */
 export const DDPM_TRAIN_TIMESTEPS = 300;
+/** The β schedule a discrete-time model is trained on unless its card says otherwise: the course's linear T = 300. */
+export const DEFAULT_NOISE_SCHEDULE: ScheduleConfig = {
+  type: "linear",
+  numTrainTimesteps: DDPM_TRAIN_TIMESTEPS,
+  betaStart: 1e-4,
+  betaEnd: 0.02,
+};
 
 /** Facts about a model that runtimes and UIs need; stored in the exported ONNX's metadata. */
 export interface ModelCard {
@@ -30,6 +37,8 @@ export interface ModelCard {
   /** Continuous flow time in [0, 1], or discrete DDPM timesteps (the graph is fed t / numTrainTimesteps). */
   readonly time: "none" | "continuous" | "discrete";
   readonly numTrainTimesteps?: number;
+  /** The β schedule a discrete-time model was trained on (samplers must use the same one). */
+  readonly noiseSchedule?: ScheduleConfig;
   readonly classConditioned: boolean;
   readonly inputs: readonly ("x" | "t" | "c")[];
   /** Output shape without the batch dimension. */
@@ -63,9 +72,16 @@ export function assertWidth(D: number): void {
   if (!Number.isInteger(D) || D < 1 || D > 1024) throw new Error(`\`D\` must be an integer in [1, 1024]; got ${D}`);
 }
 
-export function modelCard(kind: ModelKind, D: number, extra?: Record<string, string | number>): ModelCard {
+/** What an export may add to the card: provenance, and the β schedule of a discrete-time model. */
+export interface CardOptions {
+  readonly extra?: Record<string, string | number>;
+  readonly noiseSchedule?: ScheduleConfig;
+}
+
+export function modelCard(kind: ModelKind, D: number, options: CardOptions = {}): ModelCard {
   assertModelKind(kind);
   assertWidth(D);
+  const { extra, noiseSchedule = DEFAULT_NOISE_SCHEDULE } = options;
   const cond = conditioningOf(kind);
   const discrete = kind.startsWith("ddpm");
   return {
@@ -74,12 +90,17 @@ export function modelCard(kind: ModelKind, D: number, extra?: Record<string, str
     D,
     prediction: kind === "classifier" ? "logits" : kind === "denoiser" ? "sample" : discrete ? "epsilon" : "velocity",
     time: cond === "none" ? "none" : discrete ? "discrete" : "continuous",
-    ...(discrete ? { numTrainTimesteps: DDPM_TRAIN_TIMESTEPS } : {}),
+    ...(discrete ? { numTrainTimesteps: trainTimestepsOf(noiseSchedule), noiseSchedule } : {}),
     classConditioned: cond === "class",
     inputs: cond === "none" ? ["x"] : cond === "class" ? ["x", "t", "c"] : ["x", "t"],
     outputShape: kind === "classifier" ? [NUM_CLASSES] : [...IMAGE_SHAPE],
     ...(extra ? { extra } : {}),
   };
+}
+
+/** T of a schedule config, with makeSchedule's defaults (cosine 1000, linear 300). */
+function trainTimestepsOf(schedule: ScheduleConfig): number {
+  return schedule.numTrainTimesteps ?? (schedule.type === "linear" ? DDPM_TRAIN_TIMESTEPS : 1000);
 }
 
 /** Declares the graph inputs of `kind` for `batch` items and returns the network's output. */

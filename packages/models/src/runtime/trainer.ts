@@ -16,7 +16,14 @@ import {
   type TrainingGraph,
 } from "../graphs.js";
 import type { NamedTensors } from "../nn/context.js";
-import { assertModelKind, assertWidth, IMAGE_SHAPE, type ModelCard, type ModelKind } from "../nn/kinds.js";
+import {
+  assertModelKind,
+  assertWidth,
+  type CardOptions,
+  IMAGE_SHAPE,
+  type ModelCard,
+  type ModelKind,
+} from "../nn/kinds.js";
 import { batchOf, type InferenceSession, type Runtime, type Tensor } from "./runtime.js";
 
 export interface TrainerOptions {
@@ -246,8 +253,11 @@ export class Trainer {
   }
 
   /** Eval-mode inference ONNX with the current weights as initializers (card in the metadata). */
-  exportInference(extra?: Record<string, string | number>): Uint8Array {
-    return buildInferenceGraph(this.kind, this.D, this.weights(), { step: this.steps, ...extra });
+  exportInference(cardOptions: CardOptions = {}): Uint8Array {
+    return buildInferenceGraph(this.kind, this.D, this.weights(), {
+      ...cardOptions,
+      extra: { step: this.steps, ...cardOptions.extra },
+    });
   }
 
   /**
