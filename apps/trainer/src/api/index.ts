@@ -11,6 +11,7 @@ export { runPaths } from "../run/layout.js";
 export type { MetricRecord } from "../run/metrics.js";
 export type { ModelCard } from "../run/model-card.js";
 export { RunExistsError, RunNotFoundError, type RunState, type RunStatus } from "../run/run-dir.js";
+export { type EmbeddedModel, embeddedModels, embeddedModelsDir } from "./embedded.js";
 export { cancelRun, RunBusyError, type StartedRun, type StartRunOptions, startRun } from "./process.js";
 export {
   listRuns,

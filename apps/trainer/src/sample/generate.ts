@@ -9,7 +9,8 @@ import {
   StridedDdpmSampler,
   stridedTimesteps,
 } from "@diffusion-studio/core";
-import type { DdpmConfig, DdpmSchedule, FlowConfig } from "../config/schema.js";
+import { coreSchedule } from "../config/schedule.js";
+import type { DdpmConfig, FlowConfig } from "../config/schema.js";
 
 /** What to draw: one condition per image (`null` = unconditional), guided with `cfgScale` when conditioned. */
 export interface GenerateRequest {
@@ -25,17 +26,6 @@ export interface GenerateResult {
   readonly images: ImageBatch;
   /** x at the kept levels, the first being pure noise and the last `images`. */
   readonly frames: readonly ImageBatch[];
-}
-
-export function coreSchedule(schedule: DdpmSchedule) {
-  return schedule.kind === "linear"
-    ? ({
-        type: "linear",
-        numTrainTimesteps: schedule.T,
-        betaStart: schedule.betaStart,
-        betaEnd: schedule.betaEnd,
-      } as const)
-    : ({ type: "squaredcos_cap_v2", numTrainTimesteps: schedule.T } as const);
 }
 
 /**

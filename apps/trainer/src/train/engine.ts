@@ -1,3 +1,4 @@
+import type { ScheduleConfig } from "@diffusion-studio/core";
 import type { StepInput, TrainedModelKind } from "./objectives.js";
 
 /**
@@ -26,8 +27,8 @@ export interface EngineOptions {
   /** Resume from this checkpoint instead of a fresh seeded initialisation. */
   readonly checkpoint?: Uint8Array;
   readonly threads?: number;
-  /** T of a discrete-time (DDPM) model, stored in its card so samplers feed t / T. */
-  readonly numTrainTimesteps?: number;
+  /** The β schedule of a discrete-time (DDPM) model, stored in its card so samplers use the same one. */
+  readonly noiseSchedule?: ScheduleConfig;
 }
 
 export type EngineFactory = (options: EngineOptions) => Promise<TrainingEngine>;

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { lrAtEpoch } from "../config/resolve.js";
+import { coreSchedule } from "../config/schedule.js";
 import type { ExperimentConfig } from "../config/schema.js";
 import { batchesPerEpoch, epochBatches } from "../data/batches.js";
 import { firstExamples, loadMnist, type MnistDataset } from "../data/mnist.js";
@@ -112,7 +113,7 @@ export async function trainRun(options: TrainOptions): Promise<TrainOutcome> {
       adam: config.adam,
       ...(checkpoint ? { checkpoint: checkpoint.state } : {}),
       ...(options.threads ? { threads: options.threads } : {}),
-      ...(options.alphasCumprod ? { numTrainTimesteps: options.alphasCumprod.length } : {}),
+      ...(config.objective === "ddpm" ? { noiseSchedule: coreSchedule(config.ddpm.schedule) } : {}),
     });
     emit({
       type: "started",

@@ -15,7 +15,7 @@ export const modelsEngine: EngineFactory = async (options) => {
     ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
     ...(options.threads ? { threads: options.threads } : {}),
   });
-  const extra = options.numTrainTimesteps ? { numTrainTimesteps: options.numTrainTimesteps } : undefined;
+  const cardOptions = options.noiseSchedule ? { noiseSchedule: options.noiseSchedule } : {};
   return {
     get lr() {
       return trainer.lr;
@@ -28,7 +28,7 @@ export const modelsEngine: EngineFactory = async (options) => {
     },
     step: (input) => trainer.step(input),
     saveCheckpoint: () => trainer.saveCheckpoint(),
-    exportInference: () => trainer.exportInference(extra),
+    exportInference: () => trainer.exportInference(cardOptions),
     dispose: () => trainer.dispose(),
   };
 };
@@ -44,12 +44,7 @@ export async function loadModel(onnx: Uint8Array, threads?: number): Promise<Loa
   return loadInferenceModel(onnx, threads ? { threads } : {});
 }
 
-/**
- * The model as a core Denoiser. A DDPM model trained on a schedule other than the engine's default T carries its T in
- * the card's `extra.numTrainTimesteps`; the adapter must scale timesteps by that T.
- */
+/** The model as a core Denoiser (a DDPM model's card carries its own T, which the adapter scales timesteps by). */
 export function denoiserOf(model: LoadedModel): Denoiser {
-  const T = model.card.extra?.numTrainTimesteps;
-  const card = typeof T === "number" ? { ...model.card, numTrainTimesteps: T } : model.card;
-  return createDenoiser({ card, run: (inputs) => model.run(inputs) });
+  return createDenoiser({ card: model.card, run: (inputs) => model.run(inputs) });
 }

@@ -1,6 +1,6 @@
 import { makeSchedule } from "@diffusion-studio/core";
+import { coreSchedule } from "../config/schedule.js";
 import { readRunConfig } from "../run/run-dir.js";
-import { coreSchedule } from "../sample/generate.js";
 import { type ArtistOptions, createArtist } from "./artist.js";
 import type { EngineFactory } from "./engine.js";
 import { type TrainOptions, type TrainOutcome, trainRun } from "./loop.js";
