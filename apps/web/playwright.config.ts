@@ -20,7 +20,7 @@ async function freePort(): Promise<number> {
 // them on through the environment.
 process.env.E2E_PORT ??= String(await freePort());
 process.env.E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), "ds-e2e-"));
-// Empty at start (the portal must say "no model available"); the bad-input tests add a small exported model here.
+// Empty at start beside the embedded models; the bad-input tests add a small exported model here.
 process.env.E2E_MODELS_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), "ds-e2e-models-"));
 const port = Number(process.env.E2E_PORT);
 const baseURL = `http://127.0.0.1:${port}`;

@@ -25,6 +25,11 @@ const schema = z.object({
   INFERENCE_THREADS: z.coerce.number().int().min(1).max(256).optional(),
   /** Jobs that may wait for a worker before new ones are answered with "busy". */
   QUEUE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(32),
+  /** Offer the trainer's committed default models (the tests turn them off to start from an empty registry). */
+  EMBEDDED_MODELS: z
+    .enum(["0", "1", "false", "true"])
+    .default("1")
+    .transform((v) => v === "1" || v === "true"),
   /** Extra models (`<id>.onnx` files exported by the trainer) to offer besides the promoted ones. */
   MODELS_DIR: z.string().optional(),
   /** Where inference runs: "auto" (CUDA when onnxruntime-node's CUDA provider is installed, else CPU), "cpu", "cuda". */

@@ -5,8 +5,9 @@ import { type OpenedDatabase, openDatabase } from "./db/client";
 import { Generations } from "./generations";
 import { LocalJobQueue } from "./jobs/local-queue";
 import type { JobQueue } from "./jobs/queue";
-import { onnxDirectorySource } from "./models/onnx-directory";
-import { combineRegistries, type ModelRegistry } from "./models/registry";
+import { onnxDirectorySource, onnxFilesSource } from "./models/onnx-directory";
+import { combineRegistries, type ModelRegistry, type RegisteredModel } from "./models/registry";
+import { trainer } from "./trainer";
 import { Training } from "./training";
 
 /** Everything the API needs, created once per server process. */
@@ -33,6 +34,7 @@ export async function createServices(env: Env = loadEnv()): Promise<Services> {
     maxWaiting: env.QUEUE_LIMIT,
   });
   const models = combineRegistries([
+    ...(env.EMBEDDED_MODELS ? [embeddedSource()] : []),
     ...(env.MODELS_DIR ? [onnxDirectorySource(env.MODELS_DIR, "configured")] : []),
     onnxDirectorySource(dataDir.models, "promoted"),
   ]);
@@ -43,6 +45,20 @@ export async function createServices(env: Env = loadEnv()): Promise<Services> {
   await generations.resumeUnfinished();
   const training = new Training(database.db, dataDir);
   return { env, dataDir, database, queue, models, generations, training };
+}
+
+/**
+ * The trainer's committed default models (`apps/trainer/models/<id>/model.onnx`), available with no set-up. The most
+ * capable comes first, as pickers default to the first model: class-conditioned before unconditional, flow before DDPM.
+ */
+function embeddedSource() {
+  const source = onnxFilesSource(async () => {
+    const { embeddedModels } = await trainer();
+    return embeddedModels().map((m) => ({ id: m.id, file: m.onnx }));
+  }, "embedded");
+  const rank = ({ info }: RegisteredModel) =>
+    (info.conditioning.type === "none" ? 2 : 0) + (info.schedules.includes("flow-euler") ? 0 : 1);
+  return async () => (await source()).sort((a, b) => rank(a) - rank(b) || a.info.id.localeCompare(b.info.id));
 }
 
 // Route handlers are bundled separately by Next, so the one instance lives on globalThis.

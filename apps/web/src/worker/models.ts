@@ -6,8 +6,9 @@ import {
   type Sampler,
   StridedDdpmSampler,
   spacedTimesteps,
+  stridedTimesteps,
 } from "@diffusion-studio/core";
-import { createDenoiser, type ModelCard } from "@diffusion-studio/models";
+import { createDenoiser, DEFAULT_NOISE_SCHEDULE, type ModelCard } from "@diffusion-studio/models";
 import { loadInferenceModel } from "@diffusion-studio/models/node";
 
 export interface LoadedModel {
@@ -35,18 +36,23 @@ export async function loadModel(file: string, device: "cpu" | "cuda" | "auto", t
   return model;
 }
 
+/** Part A's list (990, 960, …, 0): used whenever a T = 1000 model is sampled with its 34 steps. */
+const COURSE_TIMESTEPS = stridedTimesteps();
+
 /**
- * The sampler a model's card calls for, with `steps` reverse steps: flow Euler for velocity models; for ε models the
- * course's full ancestral DDPM when steps = T, otherwise a strided subset of the same schedule.
+ * The sampler a model's card calls for, with `steps` reverse steps: flow Euler for velocity models; for ε models, on
+ * the β schedule the model was trained on, the course's full ancestral DDPM when steps = T, part A's strided list for
+ * a T = 1000 model at 34 steps, otherwise evenly spaced timesteps of the same schedule.
  */
 export function samplerFor(card: ModelCard, steps: number): Sampler {
   if (card.prediction === "velocity") return new FlowEulerSampler({ numSteps: steps });
+  const schedule = card.noiseSchedule ?? DEFAULT_NOISE_SCHEDULE;
   const T = card.numTrainTimesteps ?? 300;
-  const schedule = { type: "linear", numTrainTimesteps: T, betaStart: 1e-4, betaEnd: 0.02 } as const;
   if (steps >= T) return ancestralDdpmSampler({ schedule });
+  const course = T === 1000 && steps === COURSE_TIMESTEPS.length;
   return new StridedDdpmSampler({
     schedule,
-    timesteps: spacedTimesteps(steps, T, "trailing"),
+    timesteps: course ? COURSE_TIMESTEPS : spacedTimesteps(steps, T, "trailing"),
     toClean: true,
     variance: "fixed_small",
   });

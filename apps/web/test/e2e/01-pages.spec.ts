@@ -24,9 +24,10 @@ for (const p of PAGES) {
   });
 }
 
-test("says clearly that no model is available yet", async ({ page }) => {
+test("offers the embedded default models on first start", async ({ page }) => {
   await page.goto("/prompts");
-  await expect(page.getByText("No model available")).toBeVisible();
-  await page.goto("/");
-  await expect(page.getByText("No model available")).toBeVisible();
+  const picker = page.getByLabel("Model");
+  await expect(picker).toHaveValue("flow-class-d32");
+  await expect(picker.locator("option")).toContainText(["flow-class-d32", "flow-time-d32"]);
+  await expect(page.getByText("No model available")).toHaveCount(0);
 });

@@ -1,7 +1,7 @@
 import { expect, type Page, test } from "@playwright/test";
 import { drawStroke, screenshot } from "./support";
 
-// One story, in order: train a small model, promote it, then use it on every page.
+// One story, in order: train a small model and promote it, then use the embedded default model on every page.
 test.describe.configure({ mode: "serial" });
 
 /** Waits for the upload a canvas stroke triggers. */
@@ -49,9 +49,10 @@ test("launch a short training run, watch its loss and grid update, and promote i
 
 test("generate digits from a prompt; results are saved, re-runnable and shareable", async ({ page }) => {
   await page.goto("/prompts");
-  await expect(page.getByLabel("Model")).toBeVisible();
+  // The embedded class-conditioned flow model is the default on a fresh portal.
+  await expect(page.getByLabel("Model")).toHaveValue("flow-class-d32");
+  await expect(page.getByLabel("Steps")).toHaveValue("50");
   await page.getByLabel("Prompts").fill("a handwritten 7\na handwritten 2");
-  await page.getByLabel("Steps").fill("12");
   await page.getByLabel("Images per prompt").fill("4");
   const card = await runAndExpect(page, "Generate", 8);
   // The live panel streamed the same eight pictures.
@@ -80,7 +81,6 @@ test("draw a sketch and run the SDEdit sweep", async ({ page }) => {
     [0.65, 0.2],
     [0.45, 0.8],
   ]);
-  await page.getByLabel("Steps").fill("21");
   const card = await runAndExpect(page, "Run the sweep", 7);
   for (const label of ["source", "i_start = 1", "i_start = 20"])
     await expect(card.getByText(label, { exact: true })).toBeVisible();
@@ -99,7 +99,6 @@ test("inpaint with a painted mask", async ({ page }) => {
     [0.2, 0.5],
     [0.8, 0.5],
   ]);
-  await page.getByLabel("Steps").fill("10");
   const card = await runAndExpect(page, "Inpaint", 3);
   await expect(card.getByText("inpainted", { exact: true })).toBeVisible();
   await screenshot(page, "inpaint");
@@ -109,7 +108,6 @@ test("make a flip anagram and see it animate between views", async ({ page }) =>
   await page.goto("/illusions");
   await expect(page.getByLabel("Model")).toBeVisible();
   await page.getByLabel("view 2").selectOption("flip");
-  await page.getByLabel("Steps").fill("10");
   const card = await runAndExpect(page, "Make the anagram", 2);
   await expect(card.getByText("flip: a handwritten 9")).toBeVisible();
   await expect(card.getByTestId("view-animation")).toBeVisible();
@@ -120,7 +118,6 @@ test("make a hybrid image, shown up close and from afar", async ({ page }) => {
   await page.goto("/illusions");
   await expect(page.getByLabel("Model")).toBeVisible();
   await page.getByRole("tab", { name: "Hybrid images" }).click();
-  await page.getByLabel("Steps").fill("10");
   const card = await runAndExpect(page, "Make the hybrid", 1);
   await expect(card.getByTestId("hybrid-scales")).toContainText("from afar");
   await screenshot(page, "hybrid");
@@ -137,7 +134,6 @@ test("the lab shows the forward process and CFG on and off", async ({ page }) =>
   await expect(card.getByText("t = 750", { exact: true })).toBeVisible();
 
   await page.getByRole("tab", { name: "CFG on / off" }).click();
-  await page.getByLabel("Steps").fill("10");
   const cfg = await runAndExpect(page, "Run", 8);
   await expect(cfg.getByText("no CFG #1", { exact: true })).toBeVisible();
   await expect(cfg.getByText("γ = 5 #1", { exact: true })).toBeVisible();

@@ -8,7 +8,7 @@ import { buildInferenceGraph, initWeights, type ModelKind } from "@diffusion-stu
  */
 export async function writeTestModel(dir: string, id: string, kind: ModelKind = "flow-class", D = 8): Promise<string> {
   await fs.mkdir(dir, { recursive: true });
-  const onnx = buildInferenceGraph(kind, D, initWeights(kind, D, 0), { name: `Test ${kind}` });
+  const onnx = buildInferenceGraph(kind, D, initWeights(kind, D, 0), { extra: { name: `Test ${kind}` } });
   const file = path.join(dir, `${id}.onnx`);
   await fs.writeFile(file, onnx);
   return file;

@@ -38,9 +38,13 @@ const validGenerate = {
 };
 
 describe("API gateway", () => {
-  it("reports its state and an empty model list before any model is installed", async () => {
+  it("reports its state and offers the embedded default models before anything is installed", async () => {
     const caller = createCaller(await createContext({ headers: new Headers(), services }));
-    expect(await caller.models.list()).toEqual([]);
+    const models = await caller.models.list();
+    // The class-conditioned flow model comes first (pickers default to it); the classifier is not a generator.
+    expect(models[0]).toMatchObject({ id: "flow-class-d32", source: "embedded", schedules: ["flow-euler"] });
+    expect(models.map((m) => m.id)).toContain("flow-time-d32");
+    expect(models.map((m) => m.id)).not.toContain("classifier");
     const status = await caller.system.status();
     expect(status).toMatchObject({ database: "pglite", tokenRequired: true, authorized: false });
     expect(status.queue).toMatchObject({ running: 0, waiting: 0 });

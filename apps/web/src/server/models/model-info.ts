@@ -39,7 +39,12 @@ export function describeCard(
     shape: [1, 28, 28],
     procedures: conditioned ? CONDITIONED : UNCONDITIONED,
     schedules: [flow ? "flow-euler" : "ddpm-strided"],
-    defaults: { steps: flow ? 50 : (card.numTrainTimesteps ?? 300), guidance: conditioned ? 5 : 0 },
+    defaults: { steps: flow ? 50 : ddpmDefaultSteps(card.numTrainTimesteps ?? 300), guidance: conditioned ? 5 : 0 },
     promptExamples: conditioned ? DIGIT_CLASSES.map((c) => c.name) : [],
   };
+}
+
+/** The course's full ancestral loop for the T = 300 model; part A's 34 strided steps (990 … 0) for T = 1000. */
+function ddpmDefaultSteps(T: number): number {
+  return T === 1000 ? 34 : T;
 }

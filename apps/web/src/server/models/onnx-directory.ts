@@ -11,27 +11,40 @@ interface Cached {
   readonly model: RegisteredModel | undefined;
 }
 
+/** One ONNX file offered as a model, under the id the UI shows. */
+export interface ModelFile {
+  readonly id: string;
+  readonly file: string;
+}
+
 /**
- * Models stored as `<dir>/<id>.onnx`, each carrying its model card in the ONNX metadata. Cards are read once per
- * file version; a directory that does not exist simply holds no models.
+ * Models stored as `<dir>/<id>.onnx`, each carrying its model card in the ONNX metadata. A directory that does not
+ * exist simply holds no models.
  */
 export function onnxDirectorySource(dir: string, source: ModelInfo["source"]): () => Promise<RegisteredModel[]> {
+  return onnxFilesSource(async () => {
+    const names = await fs.readdir(dir).catch(() => [] as string[]);
+    return names
+      .filter((n) => n.endsWith(".onnx"))
+      .sort()
+      .map((n) => ({ id: n.slice(0, -".onnx".length), file: path.join(dir, n) }));
+  }, source);
+}
+
+/** Models from a listing of ONNX files; each card is read once per file version. */
+export function onnxFilesSource(
+  listFiles: () => Promise<readonly ModelFile[]>,
+  source: ModelInfo["source"],
+): () => Promise<RegisteredModel[]> {
   const cache = new Map<string, Cached>();
   return async () => {
-    let names: string[];
-    try {
-      names = (await fs.readdir(dir)).filter((n) => n.endsWith(".onnx")).sort();
-    } catch {
-      return [];
-    }
     const out: RegisteredModel[] = [];
-    for (const name of names) {
-      const file = path.join(dir, name);
+    for (const { id, file } of await listFiles()) {
       const stat = await fs.stat(file).catch(() => undefined);
       if (!stat?.isFile()) continue;
       let hit = cache.get(file);
       if (!hit || hit.mtimeMs !== stat.mtimeMs) {
-        hit = { mtimeMs: stat.mtimeMs, model: await load(file, name.slice(0, -".onnx".length), source) };
+        hit = { mtimeMs: stat.mtimeMs, model: await load(file, id, source) };
         cache.set(file, hit);
       }
       if (hit.model) out.push(hit.model);
