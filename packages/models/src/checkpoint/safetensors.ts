@@ -1,8 +1,9 @@
 /**
  * The safetensors container (huggingface/safetensors): an 8-byte little-endian header length N, N bytes of JSON
  * `{name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {string: string}}`, then the raw
- * little-endian tensor bytes. Only F32 tensors are written or read here.
+ * little-endian tensor bytes. Only F32 tensors are written; F32 and F16 are read (`readSafetensorsTensor`).
  */
+import { halfToFloat32 } from "../deepfloyd/float16.js";
 
 export interface SafetensorsFile {
   readonly tensors: Map<string, { readonly shape: readonly number[]; readonly data: Float32Array }>;
@@ -42,14 +43,33 @@ export function encodeSafetensors(
   return out;
 }
 
-export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
+/** One tensor's entry in a safetensors header. */
+export interface SafetensorsEntry {
+  readonly dtype: string;
+  readonly shape: readonly number[];
+  /** Byte range relative to the start of the data section. */
+  readonly dataOffsets: readonly [number, number];
+}
+
+/** A parsed header: where each tensor lies, without decoding any data (for large stores read lazily). */
+export interface SafetensorsHeader {
+  readonly entries: ReadonlyMap<string, SafetensorsEntry>;
+  readonly metadata: Record<string, string>;
+  /** Byte offset of the data section in the file. */
+  readonly dataStart: number;
+}
+
+const BYTES_PER_ELEMENT: Readonly<Record<string, number>> = { F32: 4, F16: 2 };
+
+/** Parses and checks the header (lengths and offsets against the file size); F32 and F16 tensors are allowed. */
+export function readSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
   if (bytes.length < 8) throw new Error("safetensors: file shorter than its 8-byte header length");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = Number(view.getBigUint64(0, true));
   if (8 + headerLength > bytes.length) throw new Error(`safetensors: header length ${headerLength} exceeds the file`);
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength))) as Record<string, unknown>;
   const dataStart = 8 + headerLength;
-  const tensors = new Map<string, { shape: number[]; data: Float32Array }>();
+  const entries = new Map<string, SafetensorsEntry>();
   let metadata: Record<string, string> = {};
   for (const [name, value] of Object.entries(header)) {
     if (name === "__metadata__") {
@@ -57,17 +77,38 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
       continue;
     }
     const entry = value as HeaderEntry;
-    if (entry.dtype !== "F32")
-      throw new Error(`safetensors: tensor \`${name}\` has dtype ${entry.dtype}; only F32 is supported`);
+    const size = BYTES_PER_ELEMENT[entry.dtype];
+    if (size === undefined) {
+      throw new Error(`safetensors: tensor \`${name}\` has dtype ${entry.dtype}; only F32 and F16 are supported`);
+    }
     const [begin, end] = entry.data_offsets;
     const count = entry.shape.reduce((a, b) => a * b, 1);
-    if (end - begin !== 4 * count || dataStart + end > bytes.length) {
+    if (end - begin !== size * count || dataStart + end > bytes.length) {
       throw new Error(`safetensors: tensor \`${name}\` has inconsistent data_offsets [${begin}, ${end}]`);
     }
-    // Copy: the data may not be 4-byte aligned within `bytes`.
-    const data = new Float32Array(count);
-    new Uint8Array(data.buffer).set(bytes.subarray(dataStart + begin, dataStart + end));
-    tensors.set(name, { shape: entry.shape, data });
+    entries.set(name, { dtype: entry.dtype, shape: entry.shape, dataOffsets: [begin, end] });
   }
-  return { tensors, metadata };
+  return { entries, metadata, dataStart };
+}
+
+/** Decodes one tensor to float32 (F16 values are widened exactly). */
+export function readSafetensorsTensor(bytes: Uint8Array, header: SafetensorsHeader, name: string): Float32Array {
+  const entry = header.entries.get(name);
+  if (!entry) throw new Error(`safetensors: no tensor named \`${name}\``);
+  const [begin, end] = entry.dataOffsets;
+  // Copy: the data may not be aligned within `bytes`.
+  const raw = bytes.slice(header.dataStart + begin, header.dataStart + end);
+  if (entry.dtype === "F32") return new Float32Array(raw.buffer);
+  return halfToFloat32(new Uint16Array(raw.buffer));
+}
+
+export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
+  const header = readSafetensorsHeader(bytes);
+  const tensors = new Map<string, { shape: number[]; data: Float32Array }>();
+  for (const [name, entry] of header.entries) {
+    if (entry.dtype !== "F32")
+      throw new Error(`safetensors: tensor \`${name}\` has dtype ${entry.dtype}; only F32 is supported`);
+    tensors.set(name, { shape: [...entry.shape], data: readSafetensorsTensor(bytes, header, name) });
+  }
+  return { tensors, metadata: header.metadata };
 }

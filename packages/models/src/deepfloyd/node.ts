@@ -1,0 +1,135 @@
+/**
+ * `loadDeepFloyd(dir)`: opens an IF export directory (`tooling/deepfloyd/export_if.py export --out DIR`) on
+ * onnxruntime-node. Sessions are created from file paths, so models over 2 GB find their `*.onnx.data` by themselves.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import * as ort from "onnxruntime-node";
+import { cudaProviderInstalled, type NodeRuntimeOptions } from "../node.js";
+import { EmbeddingStore } from "./embeddings.js";
+import { type DeepFloydManifest, parseManifest } from "./manifest.js";
+import { assembleDeepFloyd, type DeepFloydModel } from "./model.js";
+import type { OnnxSession, TensorFactory } from "./onnx-io.js";
+import { createTextEncoder } from "./text-encoder.js";
+import { DeepFloydFormatError } from "./validate.js";
+
+export interface LoadDeepFloydOptions extends NodeRuntimeOptions {
+  /** Which stages to open (default: every stage the manifest has). */
+  readonly stages?: readonly ("stage1" | "stage2")[];
+  /** Open the T5 encoder when the export has one (default true): free-text prompts. */
+  readonly textEncoder?: boolean;
+  /** Most rows per UNet run; larger batches (CFG × views × images) are split. Default: no limit. */
+  readonly maxBatch?: number;
+}
+
+export const MANIFEST_FILE = "manifest.json";
+
+const nodeTensor: TensorFactory = (dtype, data, dims) => new ort.Tensor(dtype, data, dims);
+
+/** Reads and validates `DIR/manifest.json`; every file it names must exist. */
+export function readDeepFloydManifest(dir: string): DeepFloydManifest {
+  const path = join(resolve(dir), MANIFEST_FILE);
+  if (!existsSync(path)) {
+    throw new DeepFloydFormatError(`${path} not found: a DeepFloyd IF export directory has a ${MANIFEST_FILE}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    throw new DeepFloydFormatError(`${path}: not valid JSON (${(e as Error).message})`);
+  }
+  const manifest = parseManifest(json, path);
+  const files: [string, string | null | undefined][] = [
+    ["stages.stage1.onnx", manifest.stages.stage1?.onnx],
+    ["stages.stage1.externalData", manifest.stages.stage1?.externalData],
+    ["stages.stage2.onnx", manifest.stages.stage2?.onnx],
+    ["stages.stage2.externalData", manifest.stages.stage2?.externalData],
+    ["embeddings.safetensors", manifest.embeddings?.safetensors],
+    ["embeddings.index", manifest.embeddings?.index],
+    ["textEncoder.onnx", manifest.textEncoder?.onnx],
+    ["textEncoder.externalData", manifest.textEncoder?.externalData],
+    ["textEncoder.tokenizer", manifest.textEncoder?.tokenizer],
+  ];
+  for (const [field, rel] of files) {
+    if (rel && !existsSync(join(dirname(path), rel))) {
+      throw new DeepFloydFormatError(
+        `${path}: \`${field}\` names ${rel}, which does not exist in ${dirname(path)} (incomplete copy of the export?)`,
+      );
+    }
+  }
+  return manifest;
+}
+
+function sessionOptions(options: NodeRuntimeOptions): ort.InferenceSession.SessionOptions {
+  const threads = options.threads ?? availableParallelism();
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
+    throw new RangeError(`\`threads\` must be an integer in [1, 256]; got ${threads}`);
+  }
+  const device = options.device ?? "auto";
+  if (!["cpu", "cuda", "auto"].includes(device)) {
+    throw new RangeError(`\`device\` must be "cpu", "cuda" or "auto"; got "${device}"`);
+  }
+  const cuda = device === "cuda" || (device === "auto" && cudaProviderInstalled());
+  return {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: "sequential",
+    graphOptimizationLevel: options.graphOptimizationLevel ?? "all",
+    executionProviders: cuda ? ["cuda", "cpu"] : ["cpu"],
+  };
+}
+
+async function openSession(path: string, options: ort.InferenceSession.SessionOptions): Promise<OnnxSession> {
+  try {
+    return await ort.InferenceSession.create(path, options);
+  } catch (e) {
+    throw new Error(`could not open ${path} with onnxruntime-node: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Opens a DeepFloyd IF export: stage I/II denoisers, the prompt-embedding store, the manifest and (when exported) the
+ * T5 encoder for free text. Call `dispose()` when done.
+ */
+export async function loadDeepFloyd(dir: string, options: LoadDeepFloydOptions = {}): Promise<DeepFloydModel> {
+  const root = resolve(dir);
+  const manifest = readDeepFloydManifest(root);
+  const opts = sessionOptions(options);
+  const wanted = options.stages ?? ["stage1", "stage2"];
+  for (const s of wanted) {
+    if (s !== "stage1" && s !== "stage2")
+      throw new RangeError(`\`stages\` entries must be "stage1" or "stage2" (got ${JSON.stringify(s)})`);
+    if (options.stages && !manifest.stages[s]) throw new DeepFloydFormatError(`${root}: this export has no ${s}`);
+  }
+  const open = async (s: "stage1" | "stage2") => {
+    const m = manifest.stages[s];
+    return m && wanted.includes(s) ? openSession(join(root, m.onnx), opts) : undefined;
+  };
+  const embeddings = manifest.embeddings
+    ? EmbeddingStore.fromBytes(
+        new Uint8Array(readFileSync(join(root, manifest.embeddings.safetensors))),
+        JSON.parse(readFileSync(join(root, manifest.embeddings.index), "utf8")),
+        { shape: manifest.embeddings.shape, source: join(root, manifest.embeddings.safetensors) },
+      )
+    : null;
+  const te = manifest.textEncoder;
+  const textEncoder =
+    te && options.textEncoder !== false
+      ? createTextEncoder({
+          manifest: te,
+          tokenizerJson: JSON.parse(readFileSync(join(root, te.tokenizer), "utf8")),
+          session: await openSession(join(root, te.onnx), opts),
+          tensor: nodeTensor,
+        })
+      : null;
+  return assembleDeepFloyd({
+    manifest,
+    tensor: nodeTensor,
+    stage1: await open("stage1"),
+    stage2: await open("stage2"),
+    embeddings,
+    textEncoder,
+    maxBatch: options.maxBatch,
+  });
+}
