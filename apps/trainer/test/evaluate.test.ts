@@ -5,6 +5,7 @@ import { readArtifacts } from "../src/api/runs.js";
 import { resolveConfig } from "../src/config/resolve.js";
 import { evaluateGenerator } from "../src/eval/evaluate.js";
 import { runPaths } from "../src/run/layout.js";
+import { publishRun } from "../src/run/publish.js";
 import { createRunDir } from "../src/run/run-dir.js";
 import { runTraining } from "../src/train/run.js";
 import { scratch, testSet, trainSet } from "./helpers.js";
@@ -37,7 +38,10 @@ describe("generator evaluation", () => {
     // The same classifier on the same test set as the classifier run's own evaluation.
     expect(result.classifierTestAccuracy).toBeCloseTo(readArtifacts(classifier).evaluation!.testAccuracy as number, 10);
 
-    const cache = path.join(generator, "eval", "model-40-15");
+    const caches = readdirSync(path.join(generator, "eval"));
+    expect(caches).toHaveLength(1);
+    expect(caches[0]).toMatch(/^[0-9a-f]{16}-40-15$/);
+    const cache = path.join(generator, "eval", caches[0]!);
     const chunks = readdirSync(cache).sort();
     expect(chunks).toEqual(["chunk-0000.f32", "chunk-0001.f32", "chunk-0002.f32"]);
     const mtimes = chunks.map((c) => statSync(path.join(cache, c)).mtimeMs);
@@ -49,5 +53,39 @@ describe("generator evaluation", () => {
     expect(card.evaluation.mnistFid).toBe(result.mnistFid);
     expect(readFileSync(runPaths(generator).cardMarkdown, "utf8")).toContain("| mnistFid |");
     await expect(evaluateGenerator({ ...options, run: classifier })).rejects.toThrow(/not a generator/);
+
+    // Published as a model folder: the card's links and the classifier path point within the folder's neighbourhood,
+    // and the folder is itself evaluable.
+    const models = scratch("trainer-models-");
+    const folder = path.join(models, "flow-class-tiny");
+    publishRun(classifier, path.join(models, "classifier"));
+    const files = publishRun(generator, folder, ["a note"]);
+    expect(files.sort()).toEqual(
+      [
+        "config.json",
+        "evaluation.json",
+        "loss.png",
+        "model-card.json",
+        "model-card.md",
+        "model.onnx",
+        "samples.png",
+      ].sort(),
+    );
+    const published = JSON.parse(readFileSync(path.join(folder, "model-card.json"), "utf8"));
+    expect(published.artifacts).toEqual({
+      model: "model.onnx",
+      lossCurve: "loss.png",
+      finalGrid: "samples.png",
+      evaluation: "evaluation.json",
+    });
+    expect(published.notes).toContain("a note");
+    expect(path.resolve(folder, published.evaluation.classifier)).toBe(path.resolve(runPaths(classifier).model));
+    const reevaluated = await evaluateGenerator({
+      ...options,
+      run: folder,
+      classifier: path.join(models, "classifier"),
+    });
+    expect(reevaluated).toEqual(result);
+    expect(() => publishRun(path.join(models, "missing"), path.join(models, "x"))).toThrow(/only a finished run/);
   }, 120_000);
 });

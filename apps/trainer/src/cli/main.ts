@@ -6,6 +6,7 @@ import { listRuns } from "../api/runs.js";
 import { experimentNames, experiments } from "../config/experiments.js";
 import { ConfigError, type ConfigOverrides, parseAssignments, resolveConfig } from "../config/resolve.js";
 import { evaluateGenerator } from "../eval/evaluate.js";
+import { publishRun } from "../run/publish.js";
 import { createRunDir, RunExistsError, RunNotFoundError, readRunConfig } from "../run/run-dir.js";
 import { runTraining } from "../train/run.js";
 import { createProgressReporter } from "./progress-bar.js";
@@ -221,6 +222,17 @@ export function buildProgram(
         },
       });
       print(JSON.stringify(result, null, 2));
+    });
+
+  program
+    .command("publish")
+    .description("Copy a finished run's model, card, loss curve, evaluation and last grid into a model folder.")
+    .argument("<run>", "the finished run directory")
+    .argument("<folder>", "where the model goes, e.g. models/flow-class-d32 (the portal offers everything in models/)")
+    .option("--note <text>", "a note for the model card (repeatable)", collect, [])
+    .action((run: string, folder: string, flags: { note: string[] }) => {
+      const files = publishRun(run, folder, flags.note);
+      write(`${folder}: ${files.join(", ")}`);
     });
 
   program

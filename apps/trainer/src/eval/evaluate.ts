@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { loadMnist, MNIST_CLASSES, MNIST_PIXELS, type MnistDataset } from "../data/mnist.js";
@@ -75,14 +76,18 @@ export async function evaluateGenerator(options: EvaluateOptions): Promise<Gener
   if (!Number.isInteger(total) || total < 20) throw new RangeError(`samples must be an integer ≥ 20, got ${total}`);
   if (!Number.isInteger(chunk) || chunk < 1) throw new RangeError(`chunk must be a positive integer, got ${chunk}`);
 
-  const classifier = await loadModel(new Uint8Array(readFileSync(classifierFile)), options.threads);
-  const generator = await loadModel(new Uint8Array(readFileSync(paths.model)), options.threads);
+  const classifierBytes = new Uint8Array(readFileSync(classifierFile));
+  const generatorBytes = new Uint8Array(readFileSync(paths.model));
+  const classifier = await loadModel(classifierBytes, options.threads);
+  const generator = await loadModel(generatorBytes, options.threads);
   try {
     if (classifier.card.kind !== "classifier")
       throw new Error(`${classifierFile} is a ${classifier.card.kind}, not a classifier`);
     const classes = modelKindOf(config).endsWith("class");
     const cfgScale = config.objective === "flow" ? config.flow.cfgScale : config.ddpm.cfgScale;
-    const cacheDir = path.join(options.run, "eval", `${path.basename(classifierFile, ".onnx")}-${total}-${chunk}`);
+    // Keyed by both models' bytes: a retrained classifier or generator under the same file name must not reuse logits.
+    const key = createHash("sha256").update(classifierBytes).update(generatorBytes).digest("hex").slice(0, 16);
+    const cacheDir = path.join(options.run, "eval", `${key}-${total}-${chunk}`);
     mkdirSync(cacheDir, { recursive: true });
 
     const generated = new Float32Array(total * MNIST_CLASSES);
