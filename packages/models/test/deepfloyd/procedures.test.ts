@@ -77,7 +77,14 @@ class RecordingNoise implements NoiseSource {
 function watched(): Denoiser & { calls: DenoiserInput[] } {
   const inner = model.stage1!.denoiser;
   const calls: DenoiserInput[] = [];
-  return { info: inner.info, calls, predict: (input, signal) => (calls.push(input), inner.predict(input, signal)) };
+  return {
+    info: inner.info,
+    calls,
+    predict: (input, signal) => {
+      calls.push(input);
+      return inner.predict(input, signal);
+    },
+  };
 }
 
 function expectFiniteImage(x: ImageBatch, shape: readonly number[]) {
