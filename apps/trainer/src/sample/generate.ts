@@ -3,6 +3,8 @@ import {
   type Condition,
   type Denoiser,
   FlowEulerSampler,
+  type GuidancePlan,
+  guidedPredict,
   type ImageBatch,
   Rng,
   type Sampler,
@@ -64,36 +66,19 @@ export async function generate(
   const frames = Math.max(0, request.keepFrames ?? 0);
   for (let k = 0; k <= frames; k++) keep.add(Math.round((k * sampler.numSteps) / Math.max(1, frames)));
   const kept: ImageBatch[] = keep.has(0) ? [x] : [];
-  const size = x.data.length;
+  // CFG (ε_u + γ·(ε_c − ε_u), unconditional = no class) in one batched call per step, as core's procedures do.
+  const plan: GuidancePlan = {
+    branches: [{ conditions, unconditional: conditions.map(() => null) }],
+    ...(guided ? { guidanceScale: cfgScale } : {}),
+    reduction: "mean",
+  };
   for (let i = 0; i < sampler.numSteps; i++) {
-    const t = sampler.levels[i];
-    const input: ImageBatch = guided
-      ? { data: concat(x.data, x.data), shape: [2 * n, shape[1], shape[2], shape[3]] }
-      : x;
-    const out = await denoiser.predict({
-      x: input,
-      t: new Float32Array(input.shape[0]).fill(t),
-      conditions: guided ? [...conditions, ...conditions.map(() => null)] : conditions,
-    });
-    let prediction = out.prediction;
-    if (guided) {
-      const p = out.prediction.data;
-      const g = new Float32Array(size);
-      for (let j = 0; j < size; j++) g[j] = p[size + j] + cfgScale * (p[j] - p[size + j]);
-      prediction = { data: g, shape };
-    }
+    const prediction = await guidedPredict(denoiser, plan, x, sampler.levels[i]);
     const noise = sampler.stepNeedsNoise(i) ? rng.gaussian(shape) : undefined;
-    x = sampler.step(i, x, { kind: out.kind, prediction }, noise).prevSample;
+    x = sampler.step(i, x, prediction, noise).prevSample;
     if (keep.has(i + 1)) kept.push(x);
   }
   return { images: x, frames: kept };
-}
-
-function concat(a: Float32Array, b: Float32Array): Float32Array {
-  const out = new Float32Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }
 
 /** `count` conditions cycling through the digits 0–9, so a 10-column grid has one digit per column. */
