@@ -96,8 +96,9 @@ export function readSafetensorsTensor(bytes: Uint8Array, header: SafetensorsHead
   const entry = header.entries.get(name);
   if (!entry) throw new Error(`safetensors: no tensor named \`${name}\``);
   const [begin, end] = entry.dataOffsets;
-  // Copy: the data may not be aligned within `bytes`.
-  const raw = bytes.slice(header.dataStart + begin, header.dataStart + end);
+  // Copy into a fresh buffer: the data may not be aligned within `bytes` (and a Node Buffer's slice is a view).
+  const raw = new Uint8Array(end - begin);
+  raw.set(bytes.subarray(header.dataStart + begin, header.dataStart + end));
   if (entry.dtype === "F32") return new Float32Array(raw.buffer);
   return halfToFloat32(new Uint16Array(raw.buffer));
 }
