@@ -48,7 +48,22 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-test("a restarted portal still has its generations, uploads and images", async ({ page }) => {
+/** POSTs a tRPC mutation and returns its data. */
+async function mutate<T>(url: string, procedure: string, input: unknown): Promise<T> {
+  const res = await fetch(`${url}/api/trpc/${procedure}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(input),
+  });
+  return (await res.json()).result.data as T;
+}
+
+async function query<T>(url: string, procedure: string, input: unknown): Promise<T> {
+  const q = encodeURIComponent(JSON.stringify(input));
+  return (await (await fetch(`${url}/api/trpc/${procedure}?input=${q}`)).json()).result.data as T;
+}
+
+test("a restarted portal still has its generations, uploads, images and training runs", async ({ page }) => {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "ds-e2e-restart-"));
   const modelsDir = path.join(dataDir, "configured-models");
   await writeTestModel(modelsDir, "test-flow-class");
@@ -56,6 +71,7 @@ test("a restarted portal still has its generations, uploads and images", async (
 
   let portal = await startPortal(env);
   let generationId: string;
+  let runId: string;
   try {
     const upload = await (
       await fetch(`${portal.url}/api/uploads`, { method: "POST", body: new Uint8Array(await pngBuffer()) })
@@ -75,6 +91,11 @@ test("a restarted portal still has its generations, uploads and images", async (
       }),
     });
     generationId = (await res.json()).result.data.id;
+    // A training run long enough to still be going when the portal stops: it is a detached process.
+    ({ id: runId } = await mutate<{ id: string }>(portal.url, "training.start", {
+      experiment: "flow-class",
+      overrides: { epochs: 2, trainExamples: 8192, hidden: 4, batch: 16, logEvery: 8, "flow.sampleSteps": 2 },
+    }));
     await expect
       .poll(
         async () => {
@@ -84,6 +105,8 @@ test("a restarted portal still has its generations, uploads and images", async (
         { timeout: 30_000 },
       )
       .toBe("done");
+    const before = await query<{ status: { state: string; step: number } }>(portal.url, "training.get", { id: runId });
+    expect(["created", "running"]).toContain(before.status.state);
   } finally {
     await stop(portal.child);
   }
@@ -101,6 +124,19 @@ test("a restarted portal still has its generations, uploads and images", async (
     await page.goto(`${portal.url}/edits`);
     await expect(page.getByTestId("generation-card")).toHaveCount(1);
     await screenshot(page, "after-restart");
+
+    // The training run went on without the portal and finished; the restarted portal shows its result.
+    await expect
+      .poll(
+        async () =>
+          (await query<{ status: { state: string } }>(portal.url, "training.get", { id: runId })).status.state,
+        {
+          timeout: 120_000,
+        },
+      )
+      .toBe("done");
+    const run = await query<{ status: { step: number }; hasModel: boolean }>(portal.url, "training.get", { id: runId });
+    expect(run).toMatchObject({ status: { step: 1024 }, hasModel: true });
   } finally {
     await stop(portal.child);
     await fs.rm(dataDir, { recursive: true, force: true });
