@@ -66,3 +66,5 @@ export { crossEntropyLoss, mseLoss } from "./ops/loss.js";
 export { BATCH_NORM_DEFAULTS, type BatchNormOptions, batchNorm2dEval, batchNorm2dTrain } from "./ops/norm.js";
 export { classVectors, createDenoiser } from "./runtime/denoiser.js";
 export { type ModelInputs, type RunnableModel, readModelCard } from "./runtime/inference-model.js";
+/** DeepFloyd IF exports (browser-safe parts; `loadDeepFloyd` is in `./node`). */
+export * from "./deepfloyd/index.js";
