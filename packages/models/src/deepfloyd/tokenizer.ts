@@ -6,7 +6,7 @@
  * `sharp` (native image binaries), megabytes for one tokenizer, and adding a dependency would mean rewriting the
  * shared workspace lockfile. Unigram encoding is a ~150-line algorithm, so it lives here. Limits (checked, with clear
  * errors): `Precompiled` normalizers (real T5's charsmap) are approximated by Unicode NFKC, which agrees for ordinary
- * text; byte fallback and pair inputs are not supported.
+ * text; `Replace` regexes run as JS regexes; byte fallback and pair inputs are not supported.
  */
 import { DeepFloydFormatError, Fields } from "./validate.js";
 
@@ -41,10 +41,17 @@ function readNormalizer(f: Fields | null): Normalize {
       return (s) => s.normalize("NFKC");
     case "Replace": {
       const pattern = f.object("pattern");
-      if (!pattern.has("String")) f.fail("pattern", "{ String: … } (regex patterns are not supported)", pattern.value);
-      const from = pattern.string("String");
       const to = f.string("content");
-      return (s) => s.split(from).join(to);
+      if (pattern.has("String")) {
+        const from = pattern.string("String");
+        return (s) => s.split(from).join(to);
+      }
+      // e.g. T5's Replace(Regex(" {2,}"), " "); simple Oniguruma patterns read the same as JS ones
+      const regex = pattern.has("Regex")
+        ? pattern.string("Regex")
+        : pattern.fail("String", "a string (or Regex)", undefined);
+      const re = new RegExp(regex, "gu");
+      return (s) => s.replace(re, to);
     }
     default:
       return f.fail("type", "Sequence, Lowercase, Strip, NFC/NFD/NFKC/NFKD, Precompiled or Replace", type);

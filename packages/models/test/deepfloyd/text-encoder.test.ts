@@ -41,6 +41,17 @@ describe("T5 text encoder", () => {
     const ids = tok.encode("a ∑∑ b");
     expect(ids.filter((i) => i === 2)).toHaveLength(1); // fused <unk>
     expect(ids.at(-1)).toBe(1);
+    // real T5 files: Sequence[Precompiled, Replace(Regex " {2,}" → " ")] normalizer, Metaspace pre-tokenizer alone
+    const json = JSON.parse(readFileSync(join(FIXTURE_DIR, "tokenizer", "tokenizer.json"), "utf8"));
+    json.normalizer = {
+      type: "Sequence",
+      normalizers: [
+        { type: "Precompiled", precompiled_charsmap: "" },
+        { type: "Replace", pattern: { Regex: " {2,}" }, content: " " },
+      ],
+    };
+    json.pre_tokenizer = { type: "Metaspace", replacement: "▁", prepend_scheme: "always", split: true };
+    expect(unigramTokenizer(json).encode("a  photo of   a dog")).toEqual(tok.encode("a photo of a dog"));
     const long = model.textEncoder!.tokenize("a photo of a dog ".repeat(20));
     expect(long.tokenCount).toBe(77);
     expect(long.inputIds.at(-1)).toBe(1);
