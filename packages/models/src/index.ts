@@ -5,6 +5,8 @@
 
 export { CHECKPOINT_FORMAT, type Checkpoint, decodeCheckpoint, encodeCheckpoint } from "./checkpoint/checkpoint.js";
 export { decodeSafetensors, encodeSafetensors, type SafetensorsFile } from "./checkpoint/safetensors.js";
+/** DeepFloyd IF exports (browser-safe parts; `loadDeepFloyd` is in `./node`). */
+export * from "./deepfloyd/index.js";
 export { ADAM_DEFAULTS, type AdamOptions, type AdamState, type AdamUpdate, adamUpdates } from "./graph/adam.js";
 export { backward } from "./graph/autodiff.js";
 export {
@@ -66,5 +68,3 @@ export { crossEntropyLoss, mseLoss } from "./ops/loss.js";
 export { BATCH_NORM_DEFAULTS, type BatchNormOptions, batchNorm2dEval, batchNorm2dTrain } from "./ops/norm.js";
 export { classVectors, createDenoiser } from "./runtime/denoiser.js";
 export { type ModelInputs, type RunnableModel, readModelCard } from "./runtime/inference-model.js";
-/** DeepFloyd IF exports (browser-safe parts; `loadDeepFloyd` is in `./node`). */
-export * from "./deepfloyd/index.js";

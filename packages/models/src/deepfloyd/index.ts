@@ -27,7 +27,7 @@ export {
   type Stage2ConditionOptions,
   type Stage2Denoiser,
 } from "./stages.js";
-export { createTextEncoder, type TextEncoder } from "./text-encoder.js";
+export { createTextEncoder, type T5TextEncoder } from "./text-encoder.js";
 export { type Tokenizer, unigramTokenizer } from "./tokenizer.js";
 export { IfUnet, type UnetInputs } from "./unet.js";
 export { DeepFloydFormatError } from "./validate.js";

@@ -7,7 +7,7 @@ import type { DeepFloydManifest } from "./manifest.js";
 import type { OnnxSession, TensorFactory } from "./onnx-io.js";
 import { createPromptEmbedder, type PromptEmbedder } from "./prompts.js";
 import { createStage1, createStage2, type DeepFloydStage1, type DeepFloydStage2 } from "./stages.js";
-import type { TextEncoder } from "./text-encoder.js";
+import type { T5TextEncoder } from "./text-encoder.js";
 import { IfUnet } from "./unet.js";
 
 export interface DeepFloydModel {
@@ -21,7 +21,7 @@ export interface DeepFloydModel {
   /** Prompt → embedding as the denoisers use it (store, then the live encoder if any). */
   readonly prompts: PromptEmbedder;
   /** The live T5 encoder, when the export has one and it was loaded. */
-  readonly textEncoder: TextEncoder | null;
+  readonly textEncoder: T5TextEncoder | null;
   /** Releases every session. */
   dispose(): Promise<void>;
 }
@@ -32,7 +32,7 @@ export interface DeepFloydParts {
   readonly stage1?: OnnxSession;
   readonly stage2?: OnnxSession;
   readonly embeddings: EmbeddingStore | null;
-  readonly textEncoder?: TextEncoder | null;
+  readonly textEncoder?: T5TextEncoder | null;
   /** Most rows per UNet run (larger CFG/view batches are split). Default: no limit. */
   readonly maxBatch?: number;
 }

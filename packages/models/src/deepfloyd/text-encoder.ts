@@ -9,7 +9,7 @@ import { floatOutput, int64Feed, type OnnxSession, type TensorFactory } from "./
 import type { PromptEncoder } from "./prompts.js";
 import { type Tokenizer, unigramTokenizer } from "./tokenizer.js";
 
-export interface TextEncoder extends PromptEncoder {
+export interface T5TextEncoder extends PromptEncoder {
   readonly tokenizer: Tokenizer;
   /** The padded ids and attention-mask length that `encode` feeds for a prompt. */
   tokenize(prompt: string): { readonly inputIds: number[]; readonly tokenCount: number };
@@ -21,7 +21,7 @@ export function createTextEncoder(parts: {
   readonly tokenizerJson: unknown;
   readonly session: OnnxSession;
   readonly tensor: TensorFactory;
-}): TextEncoder {
+}): T5TextEncoder {
   const { manifest: m, session, tensor } = parts;
   const tokenizer = unigramTokenizer(parts.tokenizerJson, m.tokenizer);
   const L = m.maxLength;
