@@ -2,48 +2,16 @@
  * Node entry: ONNX Runtime sessions on onnxruntime-node (CPU, or CUDA when the provider libraries are installed and
  * asked for), the Trainer and inference models.
  */
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
-import { arch, availableParallelism, platform } from "node:os";
-import { dirname, join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { InferenceModel } from "./runtime/inference-model.js";
+import { baseSessionOptions, cudaProviderInstalled, type NodeRuntimeOptions } from "./runtime/node-options.js";
 import type { Runtime } from "./runtime/runtime.js";
 import { Trainer, type TrainerOptions } from "./runtime/trainer.js";
 
-export interface NodeRuntimeOptions {
-  /**
-   * "auto" (default): CUDA when onnxruntime-node's CUDA provider libraries are installed (see the root README, "GPU
-   * hosts") and load, else CPU. "cpu" or "cuda" force one.
-   */
-  readonly device?: "cpu" | "cuda" | "auto";
-  /** Intra-op threads; default: all cores. */
-  readonly threads?: number;
-  /** ORT graph optimizations; the prototype measured "all" and "disabled" as numerically identical. */
-  readonly graphOptimizationLevel?: "disabled" | "basic" | "extended" | "all";
-}
-
-/** Whether onnxruntime-node's install script fetched the CUDA provider next to the CPU binaries. */
-export function cudaProviderInstalled(): boolean {
-  const packageDir = dirname(dirname(createRequire(import.meta.url).resolve("onnxruntime-node")));
-  return existsSync(join(packageDir, "bin", "napi-v6", platform(), arch(), "libonnxruntime_providers_cuda.so"));
-}
+export { cudaProviderInstalled, type NodeRuntimeOptions };
 
 export function createNodeRuntime(options: NodeRuntimeOptions = {}): Runtime {
-  const device = options.device ?? "auto";
-  if (!["cpu", "cuda", "auto"].includes(device)) {
-    throw new RangeError(`\`device\` must be "cpu", "cuda" or "auto"; got "${device}"`);
-  }
-  const threads = options.threads ?? availableParallelism();
-  if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
-    throw new RangeError(`\`threads\` must be an integer in [1, 256]; got ${threads}`);
-  }
-  const base: ort.InferenceSession.SessionOptions = {
-    intraOpNumThreads: threads,
-    interOpNumThreads: 1,
-    executionMode: "sequential",
-    graphOptimizationLevel: options.graphOptimizationLevel ?? "all",
-  };
+  const { device, session: base } = baseSessionOptions(options);
   // "auto" only tries CUDA when its libraries exist: a failed attempt prints an ORT error line.
   let resolved: "cpu" | "cuda" | null = device === "auto" ? (cudaProviderInstalled() ? null : "cpu") : device;
   return {

@@ -3,10 +3,9 @@
  * onnxruntime-node. Sessions are created from file paths, so models over 2 GB find their `*.onnx.data` by themselves.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import * as ort from "onnxruntime-node";
-import { cudaProviderInstalled, type NodeRuntimeOptions } from "../node.js";
+import { baseSessionOptions, cudaProviderInstalled, type NodeRuntimeOptions } from "../runtime/node-options.js";
 import { EmbeddingStore } from "./embeddings.js";
 import { type DeepFloydManifest, parseManifest } from "./manifest.js";
 import { assembleDeepFloyd, type DeepFloydModel } from "./model.js";
@@ -62,22 +61,9 @@ export function readDeepFloydManifest(dir: string): DeepFloydManifest {
 }
 
 function sessionOptions(options: NodeRuntimeOptions): ort.InferenceSession.SessionOptions {
-  const threads = options.threads ?? availableParallelism();
-  if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
-    throw new RangeError(`\`threads\` must be an integer in [1, 256]; got ${threads}`);
-  }
-  const device = options.device ?? "auto";
-  if (!["cpu", "cuda", "auto"].includes(device)) {
-    throw new RangeError(`\`device\` must be "cpu", "cuda" or "auto"; got "${device}"`);
-  }
+  const { device, session } = baseSessionOptions(options);
   const cuda = device === "cuda" || (device === "auto" && cudaProviderInstalled());
-  return {
-    intraOpNumThreads: threads,
-    interOpNumThreads: 1,
-    executionMode: "sequential",
-    graphOptimizationLevel: options.graphOptimizationLevel ?? "all",
-    executionProviders: cuda ? ["cuda", "cpu"] : ["cpu"],
-  };
+  return { ...session, executionProviders: cuda ? ["cuda", "cpu"] : ["cpu"] };
 }
 
 async function openSession(path: string, options: ort.InferenceSession.SessionOptions): Promise<OnnxSession> {
