@@ -5,7 +5,7 @@
 import { mulberry32 } from "@diffusion-studio/core";
 import { ADAM_DEFAULTS, type AdamOptions, adamUpdates } from "./graph/adam.js";
 import { backward } from "./graph/autodiff.js";
-import { GraphBuilder } from "./graph/builder.js";
+import { GraphBuilder, type SymTensor } from "./graph/builder.js";
 import { serializeGraph } from "./graph/serialize.js";
 import { type NamedTensors, NetContext, type ParamSpec } from "./nn/context.js";
 import {
@@ -145,7 +145,8 @@ export const CARD_METADATA_KEY = "diffusion-studio.card";
 
 /**
  * Eval-mode inference graph with weights (parameters and BN running stats) as initializers and a symbolic batch
- * dimension. Inputs per `card.inputs`; output `y`. The card is stored in the model's metadata.
+ * dimension. Inputs per `card.inputs`; output `y` (and `features` for the classifier). The card is stored in the
+ * model's metadata.
  */
 export function buildInferenceGraph(
   kind: ModelKind,
@@ -157,7 +158,14 @@ export function buildInferenceGraph(
   const b = new GraphBuilder();
   b.symbolicBatch = true;
   const ctx = new NetContext(b, { weights: "initializers", batchNorm: "eval", values: weights });
-  b.output(buildNetwork(ctx, kind, D, 1), "y");
+  let features: SymTensor | undefined;
+  b.output(
+    buildNetwork(ctx, kind, D, 1, (f) => {
+      features = f;
+    }),
+    "y",
+  );
+  if (features) b.output(features, "features");
   return serializeGraph(b, { graphName: `${kind}-inference`, metadata: { [CARD_METADATA_KEY]: JSON.stringify(card) } });
 }
 

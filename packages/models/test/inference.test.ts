@@ -39,6 +39,35 @@ describe("inference export", () => {
     },
   );
 
+  it("outputs the classifier's penultimate features, from which fc2 gives its logits", async () => {
+    const { weights, inputs } = fixtureModel("classifier");
+    const model = await loadInferenceModel(buildInferenceGraph("classifier", 8, weights), { runtime });
+    expect(model.card.featureSize).toBe(128);
+    const { y, features } = await model.runWithFeatures(inputs);
+    const batch = y.length / 10;
+    expect(features).toHaveLength(batch * 128);
+    expect(Math.min(...features)).toBeGreaterThanOrEqual(-0.17); // GELU's minimum is ≈ −0.17
+    const w = weights.get("fc2.weight")!; // [10, 128]
+    const bias = weights.get("fc2.bias")!;
+    const logits = new Float32Array(batch * 10);
+    for (let i = 0; i < batch; i++)
+      for (let k = 0; k < 10; k++) {
+        let acc = bias[k]!;
+        for (let j = 0; j < 128; j++) acc += w[k * 128 + j]! * features[i * 128 + j]!;
+        logits[i * 10 + k] = acc;
+      }
+    expect(relativeError(logits, y)).toBeLessThan(1e-5);
+    expect(await model.run(inputs)).toEqual(y);
+    const flow = await loadInferenceModel(buildInferenceGraph("flow-time", 4, initWeights("flow-time", 4, 0)), {
+      runtime,
+    });
+    await expect(flow.runWithFeatures({ x: new Float32Array(784), t: new Float32Array(1) })).rejects.toThrow(
+      /no `features` output/,
+    );
+    await model.dispose();
+    await flow.dispose();
+  });
+
   it("gives the same outputs in onnxruntime-node and onnxruntime-web (wasm) to 1e-5, at any batch size", async () => {
     const { weights, inputs } = fixtureModel("flow-class");
     const onnx = buildInferenceGraph("flow-class", 8, weights);

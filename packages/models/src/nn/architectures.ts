@@ -72,12 +72,23 @@ export function unet(ctx: NetContext, D: number, conditioning: Conditioning, inp
   return conv(ctx, "out", dec, 1, { k: 3, stride: 1, pad: 1 });
 }
 
-/** A small CNN for MNIST evaluation: Conv(1→D), DownConv(D→2D), DownConv(2D→2D), flatten, FC(98D→128→10). */
-export function classifier(ctx: NetContext, D: number, x: SymTensor): SymTensor {
+/** Width of the classifier's penultimate layer, which an inference export also outputs as `features`. */
+export const CLASSIFIER_FEATURES = 128;
+
+/** A small CNN for MNIST evaluation: Conv(1→D), DownConv(D→2D), DownConv(2D→2D), flatten, FC(98D→128→10); `onFeatures` receives the
+ * 128-wide GELU activations (the "Inception features" of MNIST-FID). */
+export function classifier(
+  ctx: NetContext,
+  D: number,
+  x: SymTensor,
+  onFeatures?: (features: SymTensor) => void,
+): SymTensor {
   const h1 = convLayer(ctx, "conv1", x, D); // D×28×28
   const h2 = downConv(ctx, "conv2", h1, 2 * D); // 2D×14×14
   const h3 = downConv(ctx, "conv3", h2, 2 * D); // 2D×7×7
   // Flattening keeps where each 7×7 feature is: a global average pool here capped test accuracy at 98.1 %.
-  const features = flatten(ctx.b, h3); // [B, 2D·49]
-  return dense(ctx, "fc2", gelu(ctx.b, dense(ctx, "fc1", features, 128)), 10);
+  const flat = flatten(ctx.b, h3); // [B, 2D·49]
+  const features = gelu(ctx.b, dense(ctx, "fc1", flat, CLASSIFIER_FEATURES)); // the penultimate layer: FID features
+  onFeatures?.(features);
+  return dense(ctx, "fc2", features, 10);
 }

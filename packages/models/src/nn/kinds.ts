@@ -1,7 +1,7 @@
 /** The model kinds this package trains and runs, and the card that travels with an exported model. */
 import type { PredictionKind, ScheduleConfig } from "@diffusion-studio/core";
 import type { SymTensor } from "../graph/builder.js";
-import { type Conditioning, classifier, unet } from "./architectures.js";
+import { CLASSIFIER_FEATURES, type Conditioning, classifier, unet } from "./architectures.js";
 import type { NetContext } from "./context.js";
 
 export type ModelKind = "denoiser" | "flow-time" | "flow-class" | "ddpm-time" | "ddpm-class" | "classifier";
@@ -43,6 +43,8 @@ export interface ModelCard {
   readonly inputs: readonly ("x" | "t" | "c")[];
   /** Output shape without the batch dimension. */
   readonly outputShape: readonly number[];
+  /** Width of the second output, `features` (the classifier's penultimate activations), when the graph has one. */
+  readonly featureSize?: number;
   /** Free-form provenance (training run, epochs, …). */
   readonly extra?: Readonly<Record<string, string | number>>;
 }
@@ -94,6 +96,7 @@ export function modelCard(kind: ModelKind, D: number, options: CardOptions = {})
     classConditioned: cond === "class",
     inputs: cond === "none" ? ["x"] : cond === "class" ? ["x", "t", "c"] : ["x", "t"],
     outputShape: kind === "classifier" ? [NUM_CLASSES] : [...IMAGE_SHAPE],
+    ...(kind === "classifier" ? { featureSize: CLASSIFIER_FEATURES } : {}),
     ...(extra ? { extra } : {}),
   };
 }
@@ -103,10 +106,19 @@ function trainTimestepsOf(schedule: ScheduleConfig): number {
   return schedule.numTrainTimesteps ?? (schedule.type === "linear" ? DDPM_TRAIN_TIMESTEPS : 1000);
 }
 
-/** Declares the graph inputs of `kind` for `batch` items and returns the network's output. */
-export function buildNetwork(ctx: NetContext, kind: ModelKind, D: number, batch: number): SymTensor {
+/**
+ * Declares the graph inputs of `kind` for `batch` items and returns the network's output; `onFeatures` receives the
+ * classifier's penultimate activations.
+ */
+export function buildNetwork(
+  ctx: NetContext,
+  kind: ModelKind,
+  D: number,
+  batch: number,
+  onFeatures?: (features: SymTensor) => void,
+): SymTensor {
   const x = ctx.b.input("x", [batch, ...IMAGE_SHAPE]);
-  if (kind === "classifier") return classifier(ctx, D, x);
+  if (kind === "classifier") return classifier(ctx, D, x, onFeatures);
   const cond = conditioningOf(kind);
   const t = cond === "none" ? undefined : ctx.b.input("t", [batch, 1]);
   const c = cond === "class" ? ctx.b.input("c", [batch, NUM_CLASSES]) : undefined;

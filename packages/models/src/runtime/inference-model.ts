@@ -40,6 +40,20 @@ export class InferenceModel implements RunnableModel {
   }
 
   async run(inputs: ModelInputs): Promise<Float32Array> {
+    const out = await this.session.run(this.feeds(inputs));
+    return out.y!.data as Float32Array;
+  }
+
+  /** The output and the classifier's penultimate activations ([batch, card.featureSize]) from one run. */
+  async runWithFeatures(inputs: ModelInputs): Promise<{ y: Float32Array; features: Float32Array }> {
+    if (!this.card.featureSize) {
+      throw new Error(`this ${this.card.kind} model has no \`features\` output (only classifier exports have one)`);
+    }
+    const out = await this.session.run(this.feeds(inputs));
+    return { y: out.y!.data as Float32Array, features: out.features!.data as Float32Array };
+  }
+
+  private feeds(inputs: ModelInputs): Record<string, ReturnType<Runtime["tensor"]>> {
     const batch = batchOf("x", inputs.x, IMAGE_SIZE);
     const feeds: Record<string, ReturnType<Runtime["tensor"]>> = {
       x: this.runtime.tensor(inputs.x, [batch, ...IMAGE_SHAPE]),
@@ -52,8 +66,7 @@ export class InferenceModel implements RunnableModel {
       batchOf("c", inputs.c, NUM_CLASSES, batch);
       feeds.c = this.runtime.tensor(inputs.c!, [batch, NUM_CLASSES]);
     }
-    const out = await this.session.run(feeds);
-    return out.y!.data as Float32Array;
+    return feeds;
   }
 
   async dispose(): Promise<void> {
