@@ -30,6 +30,7 @@ describe("generator evaluation", () => {
 
     const result = await evaluateGenerator(options);
     expect(result.samples).toBe(40);
+    expect(result.fidFeatureSize).toBe(128);
     expect(result.predictedDigitCounts.reduce((a, b) => a + b, 0)).toBe(40);
     expect(result.perDigitSampleAccuracy).toHaveLength(10);
     expect(result.sampleAccuracy).toBeGreaterThanOrEqual(0);

@@ -28,8 +28,13 @@ export interface EvaluateOptions {
 
 export interface GeneratorEvaluation {
   readonly samples: number;
-  /** Fréchet distance between the classifier's logits on generated digits and on the 10,000 test digits. */
+  /**
+   * Fréchet distance between the classifier's penultimate features (128 wide; logits for older classifier exports) on
+   * generated digits and on the 10,000 test digits.
+   */
   readonly mnistFid: number;
+  /** Width of the features compared. */
+  readonly fidFeatureSize: number;
   /** The same distance between two halves of the test set: the floor that sampling noise alone gives. */
   readonly mnistFidTestHalves: number;
   readonly classifierTestAccuracy: number;
@@ -48,19 +53,48 @@ function argmax(logits: Float32Array, row: number): number {
   return best;
 }
 
-async function classify(model: LoadedModel, images: Float32Array, count: number): Promise<Float32Array> {
-  const out = new Float32Array(count * MNIST_CLASSES);
+/** What the classifier says about images: logits (10 per image) and the features MNIST-FID compares (dim per image). */
+interface Readings {
+  readonly logits: Float32Array;
+  readonly features: Float32Array;
+  readonly dim: number;
+}
+
+/** Feature width of a classifier: its penultimate layer when the export has one, else its logits (older exports). */
+const featureDim = (model: LoadedModel) => model.card.featureSize ?? MNIST_CLASSES;
+
+async function classify(model: LoadedModel, images: Float32Array, count: number): Promise<Readings> {
+  const dim = featureDim(model);
+  const logits = new Float32Array(count * MNIST_CLASSES);
+  const features = new Float32Array(count * dim);
   for (let start = 0; start < count; start += 500) {
     const n = Math.min(500, count - start);
-    out.set(await model.run({ x: images.subarray(start * MNIST_PIXELS, (start + n) * MNIST_PIXELS) }), start * 10);
+    const x = images.subarray(start * MNIST_PIXELS, (start + n) * MNIST_PIXELS);
+    const out = model.card.featureSize ? await model.runWithFeatures({ x }) : { y: await model.run({ x }) };
+    logits.set(out.y, start * MNIST_CLASSES);
+    features.set("features" in out ? out.features : out.y, start * dim);
   }
-  return out;
+  return { logits, features, dim };
+}
+
+/** A chunk's readings as one file: the logits, then the features. */
+function saveReadings(file: string, r: Readings): void {
+  const all = new Float32Array(r.logits.length + r.features.length);
+  all.set(r.logits);
+  all.set(r.features, r.logits.length);
+  writeFileAtomic(file, new Uint8Array(all.buffer));
+}
+
+function loadReadings(file: string, count: number, dim: number): Readings {
+  const all = new Float32Array(new Uint8Array(readFileSync(file)).buffer);
+  if (all.length !== count * (MNIST_CLASSES + dim)) throw new Error(`${file}: unexpected size; delete it to redo it`);
+  return { logits: all.subarray(0, count * MNIST_CLASSES), features: all.subarray(count * MNIST_CLASSES), dim };
 }
 
 /**
  * Evaluates a trained generator with a trained classifier: per-digit accuracy of class-conditioned samples (γ from the
  * run's config) and "MNIST-FID", the Fréchet distance between classifier features of generated and test digits. The
- * classifier's 10 logits are the features (the engine's classifier exposes no wider layer). Results go into
+ * features are its 128-wide penultimate activations, as FID uses Inception's pool features. Results go into
  * evaluation.json, the model card and an `evaluation` event. Generated chunks are cached under `<run>/eval/`.
  */
 export async function evaluateGenerator(options: EvaluateOptions): Promise<GeneratorEvaluation> {
@@ -90,7 +124,9 @@ export async function evaluateGenerator(options: EvaluateOptions): Promise<Gener
     const cacheDir = path.join(options.run, "eval", `${key}-${total}-${chunk}`);
     mkdirSync(cacheDir, { recursive: true });
 
+    const dim = featureDim(classifier);
     const generated = new Float32Array(total * MNIST_CLASSES);
+    const generatedFeatures = new Float32Array(total * dim);
     const asked = new Int8Array(total).fill(-1);
     for (let start = 0, k = 0; start < total; start += chunk, k++) {
       const n = Math.min(chunk, total - start);
@@ -98,27 +134,30 @@ export async function evaluateGenerator(options: EvaluateOptions): Promise<Gener
       const conditions = classes ? Array.from({ length: n }, (_, i) => ({ classLabel: (start + i) % 10 })) : null;
       for (let i = 0; conditions && i < n; i++) asked[start + i] = conditions[i].classLabel;
       const file = path.join(cacheDir, `chunk-${String(k).padStart(4, "0")}.f32`);
-      let logits: Float32Array;
-      if (existsSync(file)) logits = new Float32Array(new Uint8Array(readFileSync(file)).buffer);
+      let readings: Readings;
+      if (existsSync(file)) readings = loadReadings(file, n, dim);
       else {
         const { images } = await generate(denoiserOf(generator), samplerFor(config), {
           conditions: conditions ?? Array.from({ length: n }, () => null),
           cfgScale,
           seed: deriveSeed(config.seed, Stream.evaluation, k),
         });
-        logits = await classify(classifier, images.data, n);
-        writeFileAtomic(file, new Uint8Array(logits.buffer, logits.byteOffset, logits.byteLength));
+        readings = await classify(classifier, images.data, n);
+        saveReadings(file, readings);
       }
-      generated.set(logits, start * MNIST_CLASSES);
+      generated.set(readings.logits, start * MNIST_CLASSES);
+      generatedFeatures.set(readings.features, start * dim);
       options.onProgress?.(start + n, total);
     }
 
     const test = options.testSet ?? (await loadMnist("test"));
-    const testLogits = await classify(classifier, test.images, test.count);
+    const testReadings = await classify(classifier, test.images, test.count);
+    const testLogits = testReadings.logits;
+    const testFeatures = testReadings.features;
     let testCorrect = 0;
     for (let i = 0; i < test.count; i++) if (argmax(testLogits, i) === test.labels[i]) testCorrect++;
     const half = Math.floor(test.count / 2);
-    const testGaussian = fitGaussian(testLogits, test.count, MNIST_CLASSES);
+    const testGaussian = fitGaussian(testFeatures, test.count, dim);
     const predictedDigitCounts: number[] = new Array(10).fill(0);
     const correct: number[] = new Array(10).fill(0);
     const askedCount: number[] = new Array(10).fill(0);
@@ -132,11 +171,12 @@ export async function evaluateGenerator(options: EvaluateOptions): Promise<Gener
     }
     const result: GeneratorEvaluation = {
       samples: total,
-      mnistFid: frechetDistance(fitGaussian(generated, total, MNIST_CLASSES), testGaussian),
+      mnistFid: frechetDistance(fitGaussian(generatedFeatures, total, dim), testGaussian),
       mnistFidTestHalves: frechetDistance(
-        fitGaussian(testLogits.subarray(0, half * 10), half, MNIST_CLASSES),
-        fitGaussian(testLogits.subarray(half * 10), test.count - half, MNIST_CLASSES),
+        fitGaussian(testFeatures.subarray(0, half * dim), half, dim),
+        fitGaussian(testFeatures.subarray(half * dim), test.count - half, dim),
       ),
+      fidFeatureSize: dim,
       classifierTestAccuracy: testCorrect / test.count,
       predictedDigitCounts,
       ...(classes

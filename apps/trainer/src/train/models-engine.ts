@@ -37,6 +37,8 @@ export const modelsEngine: EngineFactory = async (options) => {
 export interface LoadedModel {
   readonly card: ModelCard;
   run(inputs: { x: Float32Array; t?: Float32Array; c?: Float32Array }): Promise<Float32Array>;
+  /** Classifiers: logits and penultimate features from one run (when `card.featureSize` is set). */
+  runWithFeatures(inputs: { x: Float32Array }): Promise<{ y: Float32Array; features: Float32Array }>;
   dispose(): Promise<void>;
 }
 
