@@ -58,7 +58,15 @@ export {
   type VisualAnagramOptions,
   visualAnagram,
 } from "./procedures/illusions.js";
-export { mulberry32, type NoisePurpose, NoiseReplay, type NoiseSource, portableLog, Rng } from "./random.js";
+export {
+  mulberry32,
+  type NoisePurpose,
+  NoiseRecorder,
+  NoiseReplay,
+  type NoiseSource,
+  portableLog,
+  Rng,
+} from "./random.js";
 export { type AncestralDdpmConfig, ancestralDdpmSampler } from "./samplers/ddpm.js";
 export { type FlowEulerConfig, FlowEulerSampler } from "./samplers/flow-euler.js";
 export { makeSampler, type SamplerConfig } from "./samplers/make-sampler.js";

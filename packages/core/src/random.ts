@@ -226,3 +226,18 @@ export class NoiseReplay implements NoiseSource {
     return this.tensors.length - this.next;
   }
 }
+
+/**
+ * Wraps a noise source and keeps every draw with its purpose — the counterpart of NoiseReplay: record a run here,
+ * replay it elsewhere, or check which noise a procedure used where.
+ */
+export class NoiseRecorder implements NoiseSource {
+  readonly draws: { readonly purpose: NoisePurpose | undefined; readonly noise: ImageBatch }[] = [];
+  constructor(private readonly source: NoiseSource) {}
+
+  gaussian(shape: Shape, purpose?: NoisePurpose): ImageBatch {
+    const noise = this.source.gaussian(shape, purpose);
+    this.draws.push({ purpose, noise });
+    return noise;
+  }
+}

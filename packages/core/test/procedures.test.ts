@@ -13,6 +13,7 @@ import {
   imageToImage,
   inpaint,
   iterativeDenoise,
+  NoiseRecorder,
   oneStepDenoise,
   Rng,
   rotateView,
@@ -23,7 +24,7 @@ import {
   sdedit,
   visualAnagram,
 } from "../src/index.js";
-import { gaussianVelocityOracle, mixingDenoiser, RecordingNoise } from "./helpers/oracles.js";
+import { gaussianVelocityOracle, mixingDenoiser } from "./helpers/oracles.js";
 
 const IF_INFO = { channels: 3, height: 16, width: 16, prediction: "epsilon", time: "discrete" } as const;
 const PHOTO: Condition = { prompt: "a high quality photo" };
@@ -133,7 +134,7 @@ describe("course procedures", () => {
   it("SDEdit and text-conditional image-to-image noise the original to each i_start, then denoise", async () => {
     const s = sampler();
     const x0 = image(2);
-    const noise = new RecordingNoise(6);
+    const noise = new NoiseRecorder(new Rng(6));
     const denoiser = mixingDenoiser(IF_INFO, true);
     const results = await sdedit({
       denoiser,
@@ -169,7 +170,7 @@ describe("course procedures", () => {
       shape: [1, 1, 16, 16] as const,
       data: Float32Array.from({ length: 256 }, (_, i) => (i < 96 ? 1 : 0)),
     };
-    const noise = new RecordingNoise(8);
+    const noise = new NoiseRecorder(new Rng(8));
     const seen: ImageBatch[] = [];
     const out = await inpaint({
       denoiser: mixingDenoiser(IF_INFO, true),
@@ -206,7 +207,7 @@ describe("flow procedures", () => {
     const s = new FlowEulerSampler({ numSteps: 10 });
     const x0 = { shape: [2, 1, 8, 8] as const, data: Float32Array.from({ length: 128 }, (_, i) => (i % 9) / 9) };
     const mask = { shape: [1, 1, 8, 8] as const, data: Float32Array.from({ length: 64 }, (_, i) => (i < 32 ? 1 : 0)) };
-    const noise = new RecordingNoise(3);
+    const noise = new NoiseRecorder(new Rng(3));
     const seen: ImageBatch[] = [];
     const out = await inpaint({
       denoiser,
@@ -322,7 +323,7 @@ describe("illusions", () => {
   it("illusions can start from an image at a chosen i_start", async () => {
     const s = sampler();
     const x0 = image(4);
-    const noise = new RecordingNoise(12);
+    const noise = new NoiseRecorder(new Rng(12));
     const denoiser = mixingDenoiser(IF_INFO, true);
     await visualAnagram({
       denoiser,

@@ -5,12 +5,9 @@ import type {
   DenoiserInput,
   DenoiserOutput,
   ImageBatch,
-  NoisePurpose,
   NoiseSchedule,
-  NoiseSource,
-  Shape,
 } from "../../src/index.js";
-import { imageBatch, Rng } from "../../src/index.js";
+import { imageBatch } from "../../src/index.js";
 
 /** Per-channel Gaussian data statistics for a condition. */
 export type GaussianStats = (condition: Condition) => { mean: number[]; std: number[] };
@@ -131,20 +128,6 @@ export function mixingDenoiser(
       return { kind: info.prediction, prediction: out, variance };
     },
   };
-}
-
-/** Wraps an Rng and records every draw with its purpose. */
-export class RecordingNoise implements NoiseSource {
-  readonly draws: { purpose: NoisePurpose | undefined; noise: ImageBatch }[] = [];
-  private readonly rng: Rng;
-  constructor(seed: number) {
-    this.rng = new Rng(seed);
-  }
-  gaussian(shape: Shape, purpose?: NoisePurpose): ImageBatch {
-    const noise = this.rng.gaussian(shape);
-    this.draws.push({ purpose, noise });
-    return noise;
-  }
 }
 
 /** Mean and (population) variance of one channel across a batch. */

@@ -14,11 +14,9 @@ import {
   imageToImage,
   inpaint,
   iterativeDenoise,
-  type NoisePurpose,
-  type NoiseSource,
+  NoiseRecorder,
   oneStepDenoise,
   Rng,
-  type Shape,
   sample,
   sdedit,
   stridedTimesteps,
@@ -57,20 +55,6 @@ function testImage(): ImageBatch {
     for (let y = 0; y < S; y++)
       for (let x = 0; x < S; x++) data[(c * S + y) * S + x] = Math.sin((x + 2 * c) / 3) * Math.cos(y / 4);
   return { shape: [1, 3, S, S], data };
-}
-
-/** Seeded noise that remembers every draw with its purpose. */
-class RecordingNoise implements NoiseSource {
-  readonly draws: { purpose: NoisePurpose | undefined; noise: ImageBatch }[] = [];
-  private readonly rng: Rng;
-  constructor(seed: number) {
-    this.rng = new Rng(seed);
-  }
-  gaussian(shape: Shape, purpose?: NoisePurpose): ImageBatch {
-    const noise = this.rng.gaussian(shape);
-    this.draws.push({ purpose, noise });
-    return noise;
-  }
 }
 
 /** The real stage I denoiser, with every call's input remembered. */
@@ -173,7 +157,7 @@ describe("part A procedures on the IF stand-in", () => {
   it("1.7 SDEdit sweep: each i_start starts from the forward-noised original", async () => {
     const s = course();
     const x0 = testImage();
-    const noise = new RecordingNoise(4);
+    const noise = new NoiseRecorder(new Rng(4));
     const denoiser = watched();
     const iStarts = [1, 3, 5, 7, 10, 20];
     const results = await sdedit({
@@ -204,7 +188,7 @@ describe("part A procedures on the IF stand-in", () => {
       shape: [1, 1, S, S] as const,
       data: Float32Array.from({ length: S * S }, (_, i) => (i < 96 ? 1 : 0)),
     };
-    const noise = new RecordingNoise(8);
+    const noise = new NoiseRecorder(new Rng(8));
     const seen: ImageBatch[] = [];
     const out = await inpaint({
       denoiser: model.stage1!.denoiser,
