@@ -70,6 +70,7 @@ describe("generator evaluation", () => {
         "model-card.md",
         "model.onnx",
         "samples.png",
+        "trajectory.gif",
       ].sort(),
     );
     const published = JSON.parse(readFileSync(path.join(folder, "model-card.json"), "utf8"));
@@ -77,6 +78,7 @@ describe("generator evaluation", () => {
       model: "model.onnx",
       lossCurve: "loss.png",
       finalGrid: "samples.png",
+      trajectory: "trajectory.gif",
       evaluation: "evaluation.json",
     });
     expect(published.notes).toContain("a note");

@@ -4,26 +4,33 @@ import { readJson, writeJsonAtomic } from "./files.js";
 import { runPaths } from "./layout.js";
 import { type ModelCard, modelCardMarkdown } from "./model-card.js";
 
-/** The files a published model folder holds (the folder is itself a minimal run directory: `evaluate` works on it). */
-const PUBLISHED = ["config.json", "model.onnx", "loss.png", "evaluation.json"] as const;
-
 /**
- * Copies a finished run's model and what documents it into `target` (e.g. `models/flow-class-d32`): the inference
- * ONNX, config, loss curve, evaluation, the last epoch's sample grid as `samples.png`, and the model card with its
- * artifact links rewritten for the folder. `notes` are added to the card. Returns the files written.
+ * Copies a finished run's model and what documents it into `target` (e.g. `models/flow-class-d32`): the config and
+ * every artifact of the model card that sits at the run's top level (inference ONNX, loss curve, evaluation, σ sweep,
+ * trajectory GIF, …), the last epoch's sample grid as `samples.png`, and the model card with its links rewritten for
+ * the folder. The folder is itself a minimal run directory, so `evaluate` works on it. `notes` are added to the card.
+ * Returns the files written.
  */
 export function publishRun(run: string, target: string, notes: readonly string[] = []): string[] {
   const from = runPaths(run);
   for (const file of [from.model, from.cardJson, from.config]) {
     if (!existsSync(file)) throw new Error(`${file} is missing: only a finished run can be published`);
   }
+  const card = readJson<ModelCard>(from.cardJson);
   mkdirSync(target, { recursive: true });
   const written: string[] = [];
-  for (const name of PUBLISHED) {
-    const source = path.join(run, name);
-    if (!existsSync(source)) continue;
-    copyFileSync(source, path.join(target, name));
+  const artifacts: Record<string, string> = {};
+  const copy = (relative: string, name = relative) => {
+    copyFileSync(path.join(run, relative), path.join(target, name));
     written.push(name);
+    return name;
+  };
+  copy("config.json");
+  for (const [label, relative] of Object.entries(card.artifacts)) {
+    const topLevel = path.basename(relative) === relative;
+    if (topLevel && relative !== "model-card.md" && existsSync(path.join(run, relative))) {
+      artifacts[label] = copy(relative);
+    }
   }
   const grids = existsSync(from.grids)
     ? readdirSync(from.grids)
@@ -31,10 +38,7 @@ export function publishRun(run: string, target: string, notes: readonly string[]
         .sort()
     : [];
   const lastGrid = grids.at(-1);
-  if (lastGrid) {
-    copyFileSync(path.join(from.grids, lastGrid), path.join(target, "samples.png"));
-    written.push("samples.png");
-  }
+  if (lastGrid) artifacts.finalGrid = copy(path.join("grids", lastGrid), "samples.png");
   // The evaluation names its classifier by a path relative to the run; make it relative to the folder instead.
   const relink = <T extends { classifier?: unknown }>(evaluation: T): T =>
     typeof evaluation.classifier === "string" && !path.isAbsolute(evaluation.classifier)
@@ -43,16 +47,6 @@ export function publishRun(run: string, target: string, notes: readonly string[]
   if (written.includes("evaluation.json")) {
     const file = path.join(target, "evaluation.json");
     writeJsonAtomic(file, relink(readJson<{ classifier?: unknown }>(file)));
-  }
-  const card = readJson<ModelCard>(from.cardJson);
-  const artifacts: Record<string, string> = {};
-  for (const [label, name] of [
-    ["model", "model.onnx"],
-    ["lossCurve", "loss.png"],
-    ["finalGrid", "samples.png"],
-    ["evaluation", "evaluation.json"],
-  ] as const) {
-    if (written.includes(name)) artifacts[label] = name;
   }
   const published: ModelCard = {
     ...card,
