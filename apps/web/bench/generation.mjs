@@ -38,7 +38,7 @@ async function run(batch, seed) {
         seed,
         batch,
       },
-      model: { info, file },
+      model: { info, format: "cs180-onnx", file },
       inputs: {},
       artifactsDir: dir,
       outputPrefix: `run-${seed}`,

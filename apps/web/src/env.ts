@@ -32,6 +32,12 @@ const schema = z.object({
     .transform((v) => v === "1" || v === "true"),
   /** Extra models (`<id>.onnx` files exported by the trainer) to offer besides the promoted ones. */
   MODELS_DIR: z.string().optional(),
+  /**
+   * A DeepFloyd IF export (`tooling/deepfloyd/export_if.py export --out DIR`: manifest.json, ONNX stages, prompt
+   * embeddings). When set, "DeepFloyd IF" joins the galleries and the lab; a missing or broken export is reported on
+   * the home page instead of stopping the portal. Relative paths are resolved from the app directory.
+   */
+  DEEPFLOYD_DIR: z.string().optional(),
   /** Where inference runs: "auto" (CUDA when onnxruntime-node's CUDA provider is installed, else CPU), "cpu", "cuda". */
   INFERENCE_DEVICE: z.enum(["cpu", "cuda", "auto"]).default("auto"),
   /** The compiled worker entry (built by `tsc -p tsconfig.worker.json`). */
@@ -59,6 +65,9 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     dataDir: path.resolve(/*turbopackIgnore: true*/ process.cwd(), env.DATA_DIR),
     workerScript: path.resolve(/*turbopackIgnore: true*/ process.cwd(), env.WORKER_SCRIPT),
     MODELS_DIR: env.MODELS_DIR ? path.resolve(/*turbopackIgnore: true*/ process.cwd(), env.MODELS_DIR) : undefined,
+    DEEPFLOYD_DIR: env.DEEPFLOYD_DIR
+      ? path.resolve(/*turbopackIgnore: true*/ process.cwd(), env.DEEPFLOYD_DIR)
+      : undefined,
     exposed: !LOOPBACK.has(env.HOST),
     inferenceThreads: env.INFERENCE_THREADS ?? Math.max(1, Math.floor(os.availableParallelism() / env.WORKERS)),
   };

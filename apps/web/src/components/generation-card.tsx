@@ -1,7 +1,7 @@
 "use client";
 
 import { Badge, Button, ImageTile } from "@diffusion-studio/ui";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import type { RouterOutputs } from "@/trpc/react";
@@ -9,6 +9,7 @@ import { useTRPC } from "@/trpc/react";
 import { JobProgress } from "./job-progress";
 import { RecipeSummary } from "./recipe-summary";
 import { ResultExtras } from "./result-extras";
+import { tileSize } from "./tile-size";
 
 export type Generation = RouterOutputs["generations"]["list"][number];
 
@@ -24,10 +25,23 @@ export interface GenerationCardProps {
 export function GenerationCard({ generation: g, imageSize = 96, selected, onSelect }: GenerationCardProps) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [rerunId, setRerunId] = useState<string>();
+  const [rerunJob, setRerunJob] = useState<{ id: string; label: string }>();
   const [copied, setCopied] = useState(false);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.generations.list.queryKey() });
-  const rerun = useMutation(trpc.generations.rerun.mutationOptions({ onSuccess: ({ id }) => setRerunId(id) }));
+  const rerun = useMutation(
+    trpc.generations.rerun.mutationOptions({
+      onSuccess: ({ id }) => setRerunJob({ id, label: "Re-run (same recipe, same seed)" }),
+    }),
+  );
+  // Stage I is deterministic, so re-running with stage II on gives the same small images plus their upscaled copies.
+  const upscale = useMutation(
+    trpc.generations.create.mutationOptions({
+      onSuccess: ({ id }) => setRerunJob({ id, label: "Same recipe with stage II upscaling" }),
+    }),
+  );
+  const models = useQuery(trpc.models.list.queryOptions());
+  const upscaler = models.data?.find((m) => m.id === g.modelId)?.upscale;
+  const canUpscale = g.status === "done" && g.recipe.procedure === "generate" && !g.recipe.upscale && upscaler;
   const remove = useMutation(trpc.generations.delete.mutationOptions({ onSuccess: refresh }));
   const active = g.status === "queued" || g.status === "running";
 
@@ -60,6 +74,19 @@ export function GenerationCard({ generation: g, imageSize = 96, selected, onSele
           <Button variant="ghost" size="sm" onClick={() => rerun.mutate({ id: g.id })} disabled={rerun.isPending}>
             Re-run
           </Button>
+          {canUpscale && g.recipe.procedure === "generate" && (
+            <Button
+              variant="ghost"
+              size="sm"
+              disabled={upscale.isPending}
+              onClick={() =>
+                g.recipe.procedure === "generate" &&
+                upscale.mutate({ ...g.recipe, upscale: { steps: upscaler.steps, guidance: upscaler.guidance } })
+              }
+            >
+              Upscale to {upscaler.size}²
+            </Button>
+          )}
           <Button variant="ghost" size="sm" onClick={share}>
             {copied ? "Link copied" : "Share"}
           </Button>
@@ -79,7 +106,7 @@ export function GenerationCard({ generation: g, imageSize = 96, selected, onSele
         <div className="flex flex-wrap items-end gap-6">
           <div className="flex flex-wrap gap-3">
             {g.images.map((img) => (
-              <ImageTile key={img.url} src={img.url} label={img.label} size={imageSize} />
+              <ImageTile key={img.url} src={img.url} label={img.label} size={tileSize(img.width, imageSize)} />
             ))}
           </div>
           <ResultExtras recipe={g.recipe} images={g.images} />
@@ -88,13 +115,13 @@ export function GenerationCard({ generation: g, imageSize = 96, selected, onSele
       <div className="mt-3 border-t border-neutral-800 pt-3">
         <RecipeSummary recipe={g.recipe} />
       </div>
-      {(rerun.error || remove.error) && (
-        <p className="mt-2 text-xs text-rose-300">{(rerun.error ?? remove.error)?.message}</p>
+      {(rerun.error || remove.error || upscale.error) && (
+        <p className="mt-2 text-xs text-rose-300">{(rerun.error ?? remove.error ?? upscale.error)?.message}</p>
       )}
-      {rerunId && (
+      {rerunJob && (
         <div className="mt-3 border-t border-neutral-800 pt-3" data-testid="rerun">
-          <p className="mb-2 text-xs text-neutral-400">Re-run (same recipe, same seed)</p>
-          <JobProgress id={rerunId} imageSize={imageSize} />
+          <p className="mb-2 text-xs text-neutral-400">{rerunJob.label}</p>
+          <JobProgress id={rerunJob.id} imageSize={imageSize} />
         </div>
       )}
     </article>

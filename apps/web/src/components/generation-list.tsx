@@ -7,6 +7,7 @@ import type { Procedure } from "@/shared/recipes";
 import { useTRPC } from "@/trpc/react";
 import { type Generation, GenerationCard } from "./generation-card";
 import { RecipeSummary } from "./recipe-summary";
+import { tileSize } from "./tile-size";
 
 /** The saved history for some procedures, newest first, with a side-by-side comparison of two picks. */
 export function GenerationList({
@@ -33,7 +34,12 @@ export function GenerationList({
               <div key={g.id} className="flex flex-col gap-3">
                 <div className="flex flex-wrap gap-3">
                   {g.images.map((img) => (
-                    <ImageTile key={img.url} src={img.url} label={img.label} size={imageSize ?? 96} />
+                    <ImageTile
+                      key={img.url}
+                      src={img.url}
+                      label={img.label}
+                      size={tileSize(img.width, imageSize ?? 96)}
+                    />
                   ))}
                 </div>
                 <RecipeSummary recipe={g.recipe} />

@@ -4,6 +4,7 @@ import { Badge, Button, ImageTile, Notice, ProgressBar } from "@diffusion-studio
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useJob } from "@/hooks/use-job";
 import { useTRPC } from "@/trpc/react";
+import { tileSize } from "./tile-size";
 
 /** The live view of one job: queue position, progress with x_t thumbnails, and results as they stream in. */
 export function JobProgress({ id, imageSize = 112 }: { id: string; imageSize?: number }) {
@@ -49,7 +50,7 @@ export function JobProgress({ id, imageSize = 112 }: { id: string; imageSize?: n
       {job.images.length > 0 && (
         <div className="flex flex-wrap gap-4" data-testid="job-images">
           {job.images.map((img) => (
-            <ImageTile key={img.url} src={img.url} label={img.label} size={imageSize} />
+            <ImageTile key={img.url} src={img.url} label={img.label} size={tileSize(img.width, imageSize)} />
           ))}
         </div>
       )}

@@ -45,6 +45,8 @@ export interface ModelPickerProps {
 /** Chooses the model a recipe runs on, and says plainly when there is none. */
 export function ModelPicker({ procedure, value, onChange, error }: ModelPickerProps) {
   const { loading, models } = useModelsFor(procedure);
+  const trpc = useTRPC();
+  const problems = useQuery(trpc.models.problems.queryOptions());
   const selected = models.find((m) => m.id === value);
   // Pick the first model unless the page asked for a specific one (e.g. ?model= in a shared link).
   useEffect(() => {
@@ -62,6 +64,11 @@ export function ModelPicker({ procedure, value, onChange, error }: ModelPickerPr
           </Link>{" "}
           page and promote it; it then appears here.
         </Notice>
+        {problems.data?.map((p) => (
+          <Notice key={p.source} tone="error" title={`${p.source} could not be loaded`}>
+            {p.message}
+          </Notice>
+        ))}
         {error && (
           <p role="alert" className="text-xs text-rose-300">
             {error}
@@ -82,8 +89,20 @@ export function ModelPicker({ procedure, value, onChange, error }: ModelPickerPr
       </Select>
       {selected && (
         <div className="flex flex-wrap gap-1.5 pt-1">
-          <Badge>{selected.shape.slice(1).join("×")}</Badge>
-          <Badge>{selected.conditioning.type === "class" ? "class-conditioned" : selected.conditioning.type}</Badge>
+          <Badge>
+            {selected.shape.slice(1).join("×")}
+            {selected.shape[0] === 3 ? " RGB" : ""}
+          </Badge>
+          <Badge>
+            {selected.conditioning.type === "class"
+              ? "class-conditioned"
+              : selected.conditioning.type === "text"
+                ? selected.conditioning.freeText
+                  ? "free text"
+                  : "stored prompts"
+                : selected.conditioning.type}
+          </Badge>
+          {selected.upscale && <Badge>stage II → {selected.upscale.size}²</Badge>}
           {selected.schedules.map((s) => (
             <Badge key={s}>{s}</Badge>
           ))}

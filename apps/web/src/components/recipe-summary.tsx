@@ -7,6 +7,7 @@ export function recipeFacts(r: Recipe): [string, string][] {
     case "generate":
       facts.push(["prompts", r.prompts.join(" · ")], ["steps", String(r.steps)], ["γ", String(r.guidance)]);
       facts.push(["batch", String(r.batch)]);
+      if (r.upscale) facts.push(["upscale", `${r.upscale.steps} steps, γ ${r.upscale.guidance}`]);
       break;
     case "sdedit":
       facts.push(["prompt", r.prompt], ["i_start", r.iStarts.join(",")], ["steps", String(r.steps)]);

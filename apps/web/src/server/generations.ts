@@ -156,7 +156,7 @@ export class Generations {
     }
     return {
       recipe,
-      model: { info: model.info, file: model.file },
+      model: { info: model.info, format: model.format, file: model.file },
       inputs,
       artifactsDir: this.dataDir.artifacts,
       ...this.runtime,
@@ -216,6 +216,9 @@ function checkSupported(recipe: Recipe, model: RegisteredModel): void {
       "BAD_REQUEST",
       `procedure: model '${info.id}' does not support '${recipe.procedure}' (it supports ${info.procedures.join(", ")})`,
     );
+  }
+  if (recipe.procedure === "generate" && recipe.upscale && !info.upscale) {
+    throw new ApiError("BAD_REQUEST", `upscale: model '${info.id}' has no upscaling stage`);
   }
   if ("iStarts" in recipe) {
     const bad = recipe.iStarts.find((i) => i >= recipe.steps);

@@ -5,6 +5,7 @@ import { type OpenedDatabase, openDatabase } from "./db/client";
 import { Generations } from "./generations";
 import { LocalJobQueue } from "./jobs/local-queue";
 import type { JobQueue } from "./jobs/queue";
+import { deepFloydSource } from "./models/deepfloyd";
 import { onnxDirectorySource, onnxFilesSource } from "./models/onnx-directory";
 import { combineRegistries, type ModelRegistry, type RegisteredModel } from "./models/registry";
 import { trainer } from "./trainer";
@@ -34,10 +35,14 @@ export async function createServices(env: Env = loadEnv()): Promise<Services> {
     maxWaiting: env.QUEUE_LIMIT,
   });
   const models = combineRegistries([
+    // A team that points the portal at DeepFloyd IF wants it as the default choice, so it comes first.
+    ...(env.DEEPFLOYD_DIR ? [deepFloydSource(env.DEEPFLOYD_DIR)] : []),
     ...(env.EMBEDDED_MODELS ? [embeddedSource()] : []),
     ...(env.MODELS_DIR ? [onnxDirectorySource(env.MODELS_DIR, "configured")] : []),
     onnxDirectorySource(dataDir.models, "promoted"),
   ]);
+  // Reads the configured sources once now, so a broken DEEPFLOYD_DIR is logged at start-up (it is not fatal).
+  await models.problems();
   const generations = new Generations(database.db, queue, models, dataDir, {
     device: env.INFERENCE_DEVICE,
     threads: env.inferenceThreads,

@@ -3,7 +3,13 @@ import type { Procedure } from "./recipes.js";
 /** What a model is conditioned on; the forms adapt to it. */
 export type Conditioning =
   | { readonly type: "class"; readonly classes: readonly { readonly label: number; readonly name: string }[] }
-  | { readonly type: "text" }
+  | {
+      readonly type: "text";
+      /** Whether any text is understood (a text encoder is loaded); otherwise only `storedPrompts`. */
+      readonly freeText: boolean;
+      /** Prompts with precomputed embeddings (exact, or lower-cased and stripped as diffusers does). */
+      readonly storedPrompts: readonly string[];
+    }
   | { readonly type: "none" };
 
 /** A model the galleries can use, and what it supports. */
@@ -20,4 +26,18 @@ export interface ModelInfo {
   readonly schedules: readonly string[];
   readonly defaults: { readonly steps: number; readonly guidance: number };
   readonly promptExamples: readonly string[];
+  /** A super-resolution stage the results can be upscaled with (DeepFloyd IF stage II), and its defaults. */
+  readonly upscale?: {
+    readonly size: number;
+    readonly steps: number;
+    readonly guidance: number;
+    readonly noiseLevel: number;
+  };
+}
+
+/** A model source that is configured but could not be offered; shown on the home page. */
+export interface ModelProblem {
+  /** What was configured, e.g. "DeepFloyd IF (DEEPFLOYD_DIR=/data/if)". */
+  readonly source: string;
+  readonly message: string;
 }

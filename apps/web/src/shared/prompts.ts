@@ -14,6 +14,12 @@ export function promptCondition(prompt: string, conditioning: Conditioning, fiel
     case "none":
       return null;
     case "text":
+      if (!conditioning.freeText && !isStoredPrompt(prompt, conditioning.storedPrompts)) {
+        throw new Error(
+          `${field}: "${prompt}" is not one of this model's ${conditioning.storedPrompts.length} stored prompts ` +
+            `(${listPrompts(conditioning.storedPrompts)}); free text needs an export with a T5 text encoder`,
+        );
+      }
       return { prompt };
     case "class": {
       const found = new Set<number>();
@@ -30,4 +36,15 @@ export function promptCondition(prompt: string, conditioning: Conditioning, fiel
       return { classLabel: labels[0]! };
     }
   }
+}
+
+/** Whether a prompt has a stored embedding: the exact string, or diffusers' lower-cased and stripped form. */
+export function isStoredPrompt(prompt: string, stored: readonly string[]): boolean {
+  const normalized = prompt.toLowerCase().trim();
+  return stored.some((p) => p === prompt || p === normalized);
+}
+
+function listPrompts(prompts: readonly string[]): string {
+  const shown = prompts.slice(0, 6).map((p) => `"${p}"`);
+  return prompts.length > shown.length ? `${shown.join(", ")}, …` : shown.join(", ");
 }

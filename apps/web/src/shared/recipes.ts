@@ -49,6 +49,22 @@ const iStart = z
 export const VIEWS = ["identity", "flip", "rot90", "rot180", "rot270", "negate", "skew", "jigsaw"] as const;
 export type View = (typeof VIEWS)[number];
 
+const stepsRange = `must be between ${LIMITS.steps.min} and ${LIMITS.steps.max}`;
+const guidanceRange = `must be between ${LIMITS.guidance.min} and ${LIMITS.guidance.max}`;
+
+/** Super-resolution of every result with the model's upscaling stage (DeepFloyd IF stage II). */
+export const upscaleOptions = z.object({
+  steps: z
+    .number()
+    .int(`upscale.steps: ${stepsRange}`)
+    .min(LIMITS.steps.min, `upscale.steps: ${stepsRange}`)
+    .max(LIMITS.steps.max, `upscale.steps: ${stepsRange}`),
+  guidance: z
+    .number()
+    .min(LIMITS.guidance.min, `upscale.guidance: CFG γ ${guidanceRange}`)
+    .max(LIMITS.guidance.max, `upscale.guidance: CFG γ ${guidanceRange}`),
+});
+
 export const generateRecipe = z.object({
   procedure: z.literal("generate"),
   modelId,
@@ -61,6 +77,8 @@ export const generateRecipe = z.object({
     .int()
     .min(LIMITS.batch.min, `batch: must be between ${LIMITS.batch.min} and ${LIMITS.batch.max}`)
     .max(LIMITS.batch.max, `batch: must be between ${LIMITS.batch.min} and ${LIMITS.batch.max}`),
+  /** Also upscale each image with the model's stage II (only models that have one). */
+  upscale: upscaleOptions.optional(),
 });
 
 export const sdeditRecipe = z.object({

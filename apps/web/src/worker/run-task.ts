@@ -20,8 +20,8 @@ import { promptCondition } from "../shared/prompts.js";
 import type { View } from "../shared/recipes.js";
 import type { WorkerTask } from "../shared/task.js";
 import { ImageWriter, readImage, readMask } from "./images.js";
-import { type LoadedModel, loadModel, modelTime, samplerFor } from "./models.js";
 import type { WorkerEvent, WorkerImage } from "./protocol.js";
+import { loadRunnable, type Runnable } from "./runnable.js";
 
 export interface TaskContext {
   readonly signal: AbortSignal;
@@ -37,12 +37,13 @@ const PREVIEWS_PER_RUN = 10;
  */
 export async function runTask(task: WorkerTask, ctx: TaskContext): Promise<WorkerImage[]> {
   const { recipe } = task;
-  const model = await loadModel(task.model.file, task.device, task.threads);
+  const model = await loadRunnable(task);
   const [, h, w] = task.model.info.shape;
-  const out = new ImageWriter(task.artifactsDir, task.outputPrefix);
+  const pixels = model.pixels;
+  const out = new ImageWriter(task.artifactsDir, task.outputPrefix, pixels.range);
   const results: WorkerImage[] = [];
-  const emitResult = async (batch: ImageBatch, index: number, label: string) => {
-    const image = await out.write(batch, index, label);
+  const emitResult = async (batch: ImageBatch, index: number, label: string, range = pixels.range) => {
+    const image = await out.write(batch, index, label, "result", range);
     results.push(image);
     ctx.emit({ type: "image", image });
   };
@@ -50,7 +51,7 @@ export async function runTask(task: WorkerTask, ctx: TaskContext): Promise<Worke
     promptCondition(prompt, task.model.info.conditioning, field);
   const common = (steps: number, seed: number) => ({
     denoiser: model.denoiser,
-    sampler: samplerFor(model.card, steps),
+    sampler: model.sampler(steps),
     noise: new Rng(seed >>> 0),
     signal: ctx.signal,
     progressEvery: Math.max(1, Math.round(steps / PREVIEWS_PER_RUN)),
@@ -60,14 +61,34 @@ export async function runTask(task: WorkerTask, ctx: TaskContext): Promise<Worke
   switch (recipe.procedure) {
     case "generate": {
       // Prompt by prompt, so the first prompt's images appear while the next one is still sampling.
+      const upscaler = recipe.upscale && model.upscaler;
+      if (recipe.upscale && !upscaler) throw new Error("upscale: this model has no upscaling stage");
       for (const [k, prompt] of recipe.prompts.entries()) {
+        const run = common(recipe.steps, recipe.seed + k);
         const images = await sample({
-          ...common(recipe.steps, recipe.seed + k),
+          ...run,
           condition: cond(prompt),
           batchSize: recipe.batch,
           guidanceScale: recipe.guidance,
         });
         for (let i = 0; i < recipe.batch; i++) await emitResult(images, i, `${prompt} #${i + 1}`);
+        if (upscaler && recipe.upscale) {
+          // Stage II continues the same seeded noise after stage I, so the small images do not change.
+          const big = await upscaler.upscale({
+            image: images,
+            condition: cond(prompt),
+            steps: recipe.upscale.steps,
+            guidance: recipe.upscale.guidance,
+            noise: run.noise,
+            run: {
+              signal: ctx.signal,
+              progressEvery: Math.max(1, Math.round(recipe.upscale.steps / PREVIEWS_PER_RUN)),
+              onProgress: progress(out, ctx),
+            },
+          });
+          const size = `${upscaler.size}×${upscaler.size}`;
+          for (let i = 0; i < recipe.batch; i++) await emitResult(big, i, `${prompt} #${i + 1} (${size})`);
+        }
       }
       return results;
     }
@@ -85,7 +106,7 @@ export async function runTask(task: WorkerTask, ctx: TaskContext): Promise<Worke
       return results;
     }
     case "sdedit": {
-      const image = await readImage(task.inputs.image!, h, w);
+      const image = await readImage(task.inputs.image!, h, w, pixels);
       await emitResult(image, 0, "source");
       const levels = await sdedit({
         ...common(recipe.steps, recipe.seed),
@@ -98,10 +119,10 @@ export async function runTask(task: WorkerTask, ctx: TaskContext): Promise<Worke
       return results;
     }
     case "inpaint": {
-      const image = await readImage(task.inputs.image!, h, w);
-      const mask = await readMask(task.inputs.mask!, h, w);
+      const image = await readImage(task.inputs.image!, h, w, pixels);
+      const mask = await readMask(task.inputs.mask!, h, w, pixels);
       await emitResult(image, 0, "source");
-      await emitResult(mask, 0, "mask");
+      await emitResult(mask, 0, "mask", "unit");
       const result = await inpaint({
         ...common(recipe.steps, recipe.seed),
         image,
@@ -124,8 +145,7 @@ export async function runTask(task: WorkerTask, ctx: TaskContext): Promise<Worke
       return results;
     }
     case "hybrid": {
-      // The course's 33-tap kernel is wider than a 28-pixel image; ±3σ covers the same Gaussian.
-      const kernelSize = Math.min(2 * Math.ceil(3 * recipe.sigma) + 1, 2 * Math.floor((Math.min(h, w) - 1) / 2) - 1);
+      const kernelSize = model.hybridKernel(recipe.sigma, h, w);
       const result = await hybridImage({
         ...common(recipe.steps, recipe.seed),
         lowPassCondition: cond(recipe.lowPrompt, "lowPrompt"),
@@ -138,12 +158,11 @@ export async function runTask(task: WorkerTask, ctx: TaskContext): Promise<Worke
       return results;
     }
     case "forward": {
-      const image = await readImage(task.inputs.image!, h, w);
-      const sampler = samplerFor(model.card, task.model.info.defaults.steps);
+      const image = await readImage(task.inputs.image!, h, w, pixels);
+      const sampler = model.sampler(task.model.info.defaults.steps);
       const noise = new Rng(recipe.seed >>> 0);
       await emitResult(image, 0, "clean");
-      for (const t of recipe.ts)
-        await emitResult(forwardProcess(sampler, image, modelTime(model.card, t), noise), 0, `t = ${t}`);
+      for (const t of recipe.ts) await emitResult(forwardProcess(sampler, image, model.time(t), noise), 0, `t = ${t}`);
       return results;
     }
     case "denoise-compare":
@@ -155,7 +174,7 @@ export async function runTask(task: WorkerTask, ctx: TaskContext): Promise<Worke
 /** Course §1.2–1.4: noise an image to level i_start, then clean it up three ways. */
 async function denoiseCompare(
   task: WorkerTask,
-  model: LoadedModel,
+  model: Runnable,
   ctx: TaskContext,
   emitResult: (batch: ImageBatch, index: number, label: string) => Promise<void>,
 ): Promise<void> {
@@ -163,10 +182,10 @@ async function denoiseCompare(
   if (recipe.procedure !== "denoise-compare") throw new Error("unreachable");
   const [, h, w] = task.model.info.shape;
   const steps = task.model.info.defaults.steps;
-  const sampler = samplerFor(model.card, steps);
+  const sampler = model.sampler(steps);
   const noise = new Rng(recipe.seed >>> 0);
   const condition = promptCondition(recipe.prompt, task.model.info.conditioning);
-  const clean = await readImage(task.inputs.image!, h, w);
+  const clean = await readImage(task.inputs.image!, h, w, model.pixels);
   const t = sampler.levels[recipe.iStart]!;
   const noisy = forwardProcess(sampler, clean, t, noise);
   await emitResult(clean, 0, "clean");

@@ -1,52 +1,9 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs/promises";
-import { createRequire } from "node:module";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { writeTestModel } from "../support/model";
-import { pngBuffer, screenshot } from "./support";
-
-const APP_DIR = path.resolve(import.meta.dirname, "../..");
-const NEXT_BIN = createRequire(import.meta.url).resolve("next/dist/bin/next");
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** Starts the built portal on its own port and data directory, like `pnpm start` does. */
-async function startPortal(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [NEXT_BIN, "start", "-H", "127.0.0.1", "-p", String(port)], {
-    cwd: APP_DIR,
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env },
-    stdio: "ignore",
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/api/trpc/system.status`)).ok) return { url, child };
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error("the portal did not start");
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGTERM");
-  await exited;
-}
+import { pngBuffer, screenshot, startPortal, stop } from "./support";
 
 /** POSTs a tRPC mutation and returns its data. */
 async function mutate<T>(url: string, procedure: string, input: unknown): Promise<T> {

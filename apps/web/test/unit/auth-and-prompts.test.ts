@@ -37,7 +37,17 @@ describe("prompts for digit models", () => {
   });
 
   it("passes text through for text models and ignores it for unconditional ones", () => {
-    expect(promptCondition("an oil painting", { type: "text" })).toEqual({ prompt: "an oil painting" });
+    const encoder = { type: "text", freeText: true, storedPrompts: [] } as const;
+    expect(promptCondition("an oil painting", encoder)).toEqual({ prompt: "an oil painting" });
     expect(promptCondition("anything", { type: "none" })).toBeNull();
+  });
+
+  it("accepts only stored prompts (exact, or lower-cased and stripped) from a text model without an encoder", () => {
+    const stored = { type: "text", freeText: false, storedPrompts: ["a high quality photo", "a rocket ship"] } as const;
+    expect(promptCondition("a rocket ship", stored)).toEqual({ prompt: "a rocket ship" });
+    expect(promptCondition(" A Rocket Ship", stored)).toEqual({ prompt: " A Rocket Ship" });
+    expect(() => promptCondition("a cat", stored, "prompts")).toThrow(
+      /^prompts: "a cat" is not one of this model's 2 stored prompts \("a high quality photo", "a rocket ship"\); free text needs/,
+    );
   });
 });

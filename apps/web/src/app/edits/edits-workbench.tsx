@@ -8,6 +8,7 @@ import { ImageSource } from "@/components/image-source";
 import { JobProgress } from "@/components/job-progress";
 import { MaskPainter } from "@/components/mask-painter";
 import { ModelPicker, useModelChoice } from "@/components/model-picker";
+import { fitPrompt, PromptSuggestions, promptHint } from "@/components/prompt-suggestions";
 import { SamplingFields } from "@/components/sampling-fields";
 import { Tabs } from "@/components/tabs";
 import { useRecipeForm } from "@/hooks/use-recipe-form";
@@ -33,17 +34,17 @@ function parseLevels(text: string): number[] {
 
 export function EditsWorkbench() {
   const [mode, setMode] = useState<Mode>("sdedit");
+  const [prompt, setPrompt] = useState("a handwritten 7");
   const procedure = mode === "inpaint" ? "inpaint" : "sdedit";
   const [sampling, setSampling] = useState({ steps: 30, guidance: 7, seed: 0 });
-  const applyDefaults = useCallback(
-    (m: ModelInfo) => setSampling((s) => ({ ...s, steps: m.defaults.steps, guidance: m.defaults.guidance })),
-    [],
-  );
+  const applyDefaults = useCallback((m: ModelInfo) => {
+    setSampling((s) => ({ ...s, steps: m.defaults.steps, guidance: m.defaults.guidance }));
+    setPrompt((p) => fitPrompt(p, m));
+  }, []);
   const { modelId, setModelId, model } = useModelChoice(procedure, applyDefaults);
   const [image, setImage] = useState<Uploaded>();
   const [mask, setMask] = useState<Uploaded>();
   const [levels, setLevels] = useState(DEFAULT_I_STARTS.join(", "));
-  const [prompt, setPrompt] = useState("a handwritten 7");
   const sdedit = useRecipeForm(sdeditRecipe);
   const inpaint = useRecipeForm(inpaintRecipe);
   const form = mode === "inpaint" ? inpaint : sdedit;
@@ -98,10 +99,11 @@ export function EditsWorkbench() {
             <Field
               label="Prompt"
               htmlFor="prompt"
-              hint={mode === "img2img" ? "The edit follows this text." : "What the result should be."}
+              hint={`${mode === "img2img" ? "The edit follows this text." : "What the result should be."} ${promptHint(model)}`}
               error={form.errors.prompt}
             >
-              <TextInput id="prompt" value={prompt} onChange={(e) => setPrompt(e.target.value)} />
+              <TextInput id="prompt" list="prompt-options" value={prompt} onChange={(e) => setPrompt(e.target.value)} />
+              <PromptSuggestions id="prompt-options" model={model} />
             </Field>
             <SamplingFields value={sampling} onChange={setSampling} errors={form.errors} />
             <FormErrors errors={form.errors} inline={INLINE} />

@@ -7,6 +7,7 @@ import { GenerationList } from "@/components/generation-list";
 import { JobProgress } from "@/components/job-progress";
 import { ModelPicker, useModelChoice } from "@/components/model-picker";
 import { NumberField } from "@/components/number-field";
+import { fitPrompt, PromptSuggestions, promptHint } from "@/components/prompt-suggestions";
 import { SamplingFields } from "@/components/sampling-fields";
 import { Tabs } from "@/components/tabs";
 import { useRecipeForm } from "@/hooks/use-recipe-form";
@@ -23,17 +24,19 @@ const INLINE = ["modelId", "steps", "guidance", "seed", "sigma", "lowPrompt", "h
 export function IllusionsWorkbench() {
   const [mode, setMode] = useState<Mode>("anagram");
   const [sampling, setSampling] = useState({ steps: 30, guidance: 5, seed: 0 });
-  const applyDefaults = useCallback(
-    (m: ModelInfo) => setSampling((s) => ({ ...s, steps: m.defaults.steps, guidance: m.defaults.guidance })),
-    [],
-  );
-  const { modelId, setModelId } = useModelChoice(mode, applyDefaults);
   const [parts, setParts] = useState<{ prompt: string; view: View }[]>([
     { prompt: "a handwritten 6", view: "identity" },
     { prompt: "a handwritten 9", view: "rot180" },
   ]);
   const [low, setLow] = useState("a handwritten 0");
   const [high, setHigh] = useState("a handwritten 1");
+  const applyDefaults = useCallback((m: ModelInfo) => {
+    setSampling((s) => ({ ...s, steps: m.defaults.steps, guidance: m.defaults.guidance }));
+    setParts((ps) => ps.map((p, i) => ({ ...p, prompt: fitPrompt(p.prompt, m, i) })));
+    setLow((p) => fitPrompt(p, m, 0));
+    setHigh((p) => fitPrompt(p, m, 1));
+  }, []);
+  const { modelId, setModelId, model } = useModelChoice(mode, applyDefaults);
   const [sigma, setSigma] = useState(2);
   const anagram = useRecipeForm(anagramRecipe);
   const hybrid = useRecipeForm(hybridRecipe);
@@ -63,6 +66,7 @@ export function IllusionsWorkbench() {
             {mode === "anagram" ? (
               <Field
                 label="Prompts and their views"
+                hint={promptHint(model)}
                 error={form.errors.parts ?? form.errors.prompt ?? form.errors.view}
               >
                 <div className="flex flex-col gap-2">
@@ -71,6 +75,7 @@ export function IllusionsWorkbench() {
                     <div key={i} className="flex gap-2">
                       <TextInput
                         aria-label={`prompt ${i + 1}`}
+                        list="prompt-options"
                         value={p.prompt}
                         onChange={(e) => setPart(i, { prompt: e.target.value })}
                       />
@@ -102,7 +107,15 @@ export function IllusionsWorkbench() {
                       variant="secondary"
                       size="sm"
                       className="self-start"
-                      onClick={() => setParts((ps) => [...ps, { prompt: "a handwritten 1", view: "negate" }])}
+                      onClick={() =>
+                        setParts((ps) => [
+                          ...ps,
+                          {
+                            prompt: model ? fitPrompt("a handwritten 1", model, ps.length) : "a handwritten 1",
+                            view: "negate",
+                          },
+                        ])
+                      }
                     >
                       Add a view
                     </Button>
@@ -112,10 +125,10 @@ export function IllusionsWorkbench() {
             ) : (
               <>
                 <Field label="Seen from afar (low frequencies)" htmlFor="low" error={form.errors.lowPrompt}>
-                  <TextInput id="low" value={low} onChange={(e) => setLow(e.target.value)} />
+                  <TextInput id="low" list="prompt-options" value={low} onChange={(e) => setLow(e.target.value)} />
                 </Field>
                 <Field label="Seen up close (high frequencies)" htmlFor="high" error={form.errors.highPrompt}>
-                  <TextInput id="high" value={high} onChange={(e) => setHigh(e.target.value)} />
+                  <TextInput id="high" list="prompt-options" value={high} onChange={(e) => setHigh(e.target.value)} />
                 </Field>
                 <NumberField
                   id="sigma"
@@ -128,6 +141,7 @@ export function IllusionsWorkbench() {
                 />
               </>
             )}
+            <PromptSuggestions id="prompt-options" model={model} />
             <SamplingFields value={sampling} onChange={setSampling} errors={form.errors} />
             <FormErrors errors={form.errors} inline={[...INLINE, "parts", "prompt", "view"]} />
             <Button type="submit" disabled={form.pending}>

@@ -8,6 +8,7 @@ import { ImageSource } from "@/components/image-source";
 import { JobProgress } from "@/components/job-progress";
 import { ModelPicker, useModelChoice } from "@/components/model-picker";
 import { NumberField } from "@/components/number-field";
+import { fitPrompt, PromptSuggestions, promptHint } from "@/components/prompt-suggestions";
 import { SamplingFields } from "@/components/sampling-fields";
 import { Tabs } from "@/components/tabs";
 import { useRecipeForm } from "@/hooks/use-recipe-form";
@@ -26,15 +27,15 @@ const INLINE = ["modelId", "ts", "iStart", "prompt", "steps", "guidance", "seed"
 export function LabWorkbench() {
   const [mode, setMode] = useState<Mode>("forward");
   const [sampling, setSampling] = useState({ steps: 30, guidance: 5, seed: 0 });
-  const applyDefaults = useCallback(
-    (m: ModelInfo) => setSampling((s) => ({ ...s, steps: m.defaults.steps, guidance: m.defaults.guidance })),
-    [],
-  );
+  const [prompt, setPrompt] = useState("a handwritten 4");
+  const applyDefaults = useCallback((m: ModelInfo) => {
+    setSampling((s) => ({ ...s, steps: m.defaults.steps, guidance: m.defaults.guidance }));
+    setPrompt((p) => fitPrompt(p, m));
+  }, []);
   const { modelId, setModelId, model } = useModelChoice(mode, applyDefaults);
   const [image, setImage] = useState<Uploaded>();
   const [ts, setTs] = useState("250, 500, 750");
   const [iStart, setIStart] = useState(10);
-  const [prompt, setPrompt] = useState("a handwritten 4");
   const [batch, setBatch] = useState(4);
   const forward = useRecipeForm(forwardRecipe);
   const denoise = useRecipeForm(denoiseCompareRecipe);
@@ -96,8 +97,14 @@ export function LabWorkbench() {
               />
             )}
             {mode !== "forward" && (
-              <Field label="Prompt" htmlFor="prompt" error={form.errors.prompt}>
-                <TextInput id="prompt" value={prompt} onChange={(e) => setPrompt(e.target.value)} />
+              <Field label="Prompt" htmlFor="prompt" hint={promptHint(model)} error={form.errors.prompt}>
+                <TextInput
+                  id="prompt"
+                  list="prompt-options"
+                  value={prompt}
+                  onChange={(e) => setPrompt(e.target.value)}
+                />
+                <PromptSuggestions id="prompt-options" model={model} />
               </Field>
             )}
             <SamplingFields

@@ -7,24 +7,36 @@ import { GenerationList } from "@/components/generation-list";
 import { JobProgress } from "@/components/job-progress";
 import { ModelPicker, useModelChoice } from "@/components/model-picker";
 import { NumberField } from "@/components/number-field";
+import { fitPrompt, promptHint } from "@/components/prompt-suggestions";
 import { SamplingFields } from "@/components/sampling-fields";
 import { useRecipeForm } from "@/hooks/use-recipe-form";
 import type { ModelInfo } from "@/shared/models";
 import { generateRecipe, LIMITS } from "@/shared/recipes";
+import { UpscaleFields } from "./upscale-fields";
 
-const INLINE = ["modelId", "prompts", "prompt", "steps", "guidance", "seed", "batch"];
+const INLINE = ["modelId", "prompts", "prompt", "steps", "guidance", "seed", "batch", "upscale"];
 
 export function PromptsForm() {
   const [prompts, setPrompts] = useState("a handwritten 7\na handwritten 3");
   const [sampling, setSampling] = useState({ steps: 50, guidance: 5, seed: 0 });
   const [batch, setBatch] = useState(4);
+  const [upscale, setUpscale] = useState({ on: false, steps: 20, guidance: 4 });
   const form = useRecipeForm(generateRecipe);
 
-  const applyDefaults = useCallback(
-    (m: ModelInfo) => setSampling((s) => ({ ...s, steps: m.defaults.steps, guidance: m.defaults.guidance })),
-    [],
-  );
+  const applyDefaults = useCallback((m: ModelInfo) => {
+    setSampling((s) => ({ ...s, steps: m.defaults.steps, guidance: m.defaults.guidance }));
+    // Keep the prompts this model understands; swap the others for its examples (digits ↔ stored IF prompts).
+    setPrompts((text) =>
+      text
+        .split("\n")
+        .filter((p) => p.trim() !== "")
+        .map((p, i) => fitPrompt(p, m, i))
+        .join("\n"),
+    );
+    if (m.upscale) setUpscale((u) => ({ ...u, steps: m.upscale!.steps, guidance: m.upscale!.guidance }));
+  }, []);
   const { modelId, setModelId, model } = useModelChoice("generate", applyDefaults);
+  const storedOnly = model?.conditioning.type === "text" && !model.conditioning.freeText;
 
   const submit = () =>
     form.submit({
@@ -33,6 +45,7 @@ export function PromptsForm() {
       prompts: prompts.split("\n").filter((p) => p.trim() !== ""),
       ...sampling,
       batch,
+      upscale: upscale.on && model?.upscale ? { steps: upscale.steps, guidance: upscale.guidance } : undefined,
     });
 
   return (
@@ -50,23 +63,35 @@ export function PromptsForm() {
           <Field
             label="Prompts"
             htmlFor="prompts"
-            hint={`One per line, up to 8. ${model?.conditioning.type === "class" ? "This model draws digits: “a handwritten 7”." : ""}`}
+            hint={`One per line, up to 8. ${promptHint(model)}`}
             error={form.errors.prompts ?? form.errors.prompt}
           >
             <TextArea id="prompts" rows={3} value={prompts} onChange={(e) => setPrompts(e.target.value)} />
           </Field>
           {model && model.promptExamples.length > 0 && (
-            <div className="flex flex-wrap gap-1.5">
-              {model.promptExamples.map((p) => (
-                <button
-                  key={p}
-                  type="button"
-                  className="rounded-full bg-neutral-800 px-2.5 py-1 text-xs text-neutral-300 hover:bg-neutral-700"
-                  onClick={() => setPrompts((cur) => (cur ? `${cur}\n${p}` : p))}
-                >
-                  {p}
-                </button>
-              ))}
+            <div className="flex flex-col gap-1.5">
+              <p className="text-xs text-neutral-500">
+                {storedOnly ? "Stored prompts (click to add):" : "Examples (click to add):"}
+              </p>
+              <div className="flex flex-wrap gap-1.5" data-testid="prompt-picker">
+                {model.promptExamples.map((p) => (
+                  <button
+                    key={p}
+                    type="button"
+                    className="rounded-full bg-neutral-800 px-2.5 py-1 text-xs text-neutral-300 hover:bg-neutral-700"
+                    onClick={() => setPrompts((cur) => (cur ? `${cur}\n${p}` : p))}
+                  >
+                    {p}
+                  </button>
+                ))}
+              </div>
+              <button
+                type="button"
+                className="self-start text-xs text-indigo-300 hover:underline"
+                onClick={() => setPrompts("")}
+              >
+                clear prompts
+              </button>
             </div>
           )}
           <SamplingFields value={sampling} onChange={setSampling} errors={form.errors} />
@@ -78,6 +103,14 @@ export function PromptsForm() {
             hint={`${LIMITS.batch.min}–${LIMITS.batch.max}`}
             error={form.errors.batch}
           />
+          {model?.upscale && (
+            <UpscaleFields
+              size={model.upscale.size}
+              value={upscale}
+              onChange={setUpscale}
+              error={form.errors.upscale}
+            />
+          )}
           <FormErrors errors={form.errors} inline={INLINE} />
           <Button type="submit" disabled={form.pending}>
             {form.pending ? "Submitting…" : "Generate"}

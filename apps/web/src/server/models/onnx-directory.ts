@@ -58,7 +58,7 @@ async function load(file: string, id: string, source: ModelInfo["source"]): Prom
     const card = readModelCard(new Uint8Array(await fs.readFile(file)));
     const name = typeof card.extra?.name === "string" ? card.extra.name : undefined;
     const info = describeCard(id, card, source, name);
-    return info ? { info, file } : undefined;
+    return info ? { info, format: "cs180-onnx", file } : undefined;
   } catch (err) {
     console.warn(`model ${file} skipped: ${err instanceof Error ? err.message : String(err)}`);
     return undefined;

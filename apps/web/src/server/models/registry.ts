@@ -1,28 +1,46 @@
 import "server-only";
-import type { ModelInfo } from "@/shared/models";
+import type { ModelInfo, ModelProblem } from "@/shared/models";
+
+/** How the worker opens a model: one exported CS180 UNet file, or a DeepFloyd IF export directory. */
+export type ModelFormat = "cs180-onnx" | "deepfloyd-if";
 
 /**
  * A model the portal can run: what the UI sees plus where the worker finds it. The embedded defaults come from
- * @diffusion-studio/models / the trainer once they ship; promoted runs are added from the database.
+ * the trainer, promoted runs from the database, configured ones from MODELS_DIR and DEEPFLOYD_DIR.
  */
 export interface RegisteredModel {
   readonly info: ModelInfo;
-  /** Absolute path of the exported ONNX file (its model card is in the metadata), handed to the worker. */
+  readonly format: ModelFormat;
+  /** Absolute path handed to the worker: the ONNX file (its model card is in the metadata) or the export directory. */
   readonly file: string;
 }
 
 export interface ModelRegistry {
   list(): Promise<RegisteredModel[]>;
   get(id: string): Promise<RegisteredModel | undefined>;
+  /** Configured sources that could not be offered, with what is wrong. */
+  problems(): Promise<ModelProblem[]>;
+}
+
+/** A source of models that may also report why it offers none (a broken configuration). */
+export interface ModelSource {
+  list(): Promise<RegisteredModel[]>;
+  problems?(): Promise<ModelProblem[]>;
 }
 
 /** Combines several model sources; the first source that knows an id wins. */
-export function combineRegistries(sources: readonly (() => Promise<RegisteredModel[]>)[]): ModelRegistry {
-  const list = async () => (await Promise.all(sources.map((s) => s()))).flat();
+export function combineRegistries(
+  sources: readonly (ModelSource | (() => Promise<RegisteredModel[]>))[],
+): ModelRegistry {
+  const all: ModelSource[] = sources.map((s) => (typeof s === "function" ? { list: s } : s));
+  const list = async () => (await Promise.all(all.map((s) => s.list()))).flat();
   return {
     list,
     async get(id) {
       return (await list()).find((m) => m.info.id === id);
+    },
+    async problems() {
+      return (await Promise.all(all.map((s) => s.problems?.() ?? []))).flat();
     },
   };
 }

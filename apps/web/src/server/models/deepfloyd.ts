@@ -1,0 +1,164 @@
+import "server-only";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { type DeepFloydManifest, EmbeddingStore, parseManifest } from "@diffusion-studio/models";
+import type { ModelInfo, ModelProblem } from "@/shared/models";
+import type { Procedure } from "@/shared/recipes";
+import type { ModelSource, RegisteredModel } from "./registry";
+
+export const DEEPFLOYD_ID = "deepfloyd-if";
+const MANIFEST = "manifest.json";
+
+/** Part A's loop: 990, 960, …, 0 (34 strided timesteps) with CFG γ = 7. */
+export const DEEPFLOYD_DEFAULTS = { steps: 34, guidance: 7 } as const;
+/** Stage II steps the portal proposes (the course runs 10–20; diffusers' default of 50 is slow without a GPU). */
+const UPSCALE_STEPS = 20;
+
+const PROCEDURES: Procedure[] = [
+  "generate",
+  "sdedit",
+  "inpaint",
+  "anagram",
+  "hybrid",
+  "forward",
+  "denoise-compare",
+  "cfg-compare",
+];
+
+type Outcome = { model: RegisteredModel; problem?: undefined } | { model?: undefined; problem: ModelProblem };
+
+/**
+ * "DeepFloyd IF" from an export directory (DEEPFLOYD_DIR). Reads only the manifest and the embedding store here (no
+ * ONNX Runtime in the portal process); the worker opens the sessions. A missing or broken export offers no model and
+ * reports the problem instead, logged once per change.
+ */
+export function deepFloydSource(dir: string): ModelSource {
+  const label = `DeepFloyd IF (DEEPFLOYD_DIR=${dir})`;
+  let cached: { signature: string; outcome: Outcome } | undefined;
+  let warned: string | undefined;
+
+  const current = async (): Promise<Outcome> => {
+    const signature = await signatureOf(dir);
+    if (cached?.signature !== signature) {
+      cached = { signature, outcome: await inspect(dir, label) };
+      const problem = cached.outcome.problem;
+      if (problem && problem.message !== warned) {
+        console.warn(`${label} is not offered: ${problem.message}`);
+      }
+      warned = problem?.message;
+    }
+    return cached.outcome;
+  };
+  return {
+    async list() {
+      const { model } = await current();
+      return model ? [model] : [];
+    },
+    async problems() {
+      const { problem } = await current();
+      return problem ? [problem] : [];
+    },
+  };
+}
+
+/** Changes when the manifest or the embedding index is replaced (a re-export). */
+async function signatureOf(dir: string): Promise<string> {
+  const stamp = async (file: string) => (await fs.stat(file).catch(() => undefined))?.mtimeMs ?? "missing";
+  return `${await stamp(path.join(dir, MANIFEST))}|${await stamp(path.join(dir, "embeddings", "index.json"))}`;
+}
+
+async function inspect(dir: string, label: string): Promise<Outcome> {
+  try {
+    return { model: await describeExport(dir) };
+  } catch (err) {
+    return { problem: { source: label, message: err instanceof Error ? err.message : String(err) } };
+  }
+}
+
+/** Validates the export the way the worker will open it and describes it for the UI. */
+export async function describeExport(dir: string): Promise<RegisteredModel> {
+  const manifestPath = path.join(dir, MANIFEST);
+  const text = await fs.readFile(manifestPath, "utf8").catch((err: NodeJS.ErrnoException) => {
+    throw new Error(
+      err.code === "ENOENT"
+        ? `${manifestPath} not found: point DEEPFLOYD_DIR at the folder export_if.py wrote (it holds ${MANIFEST})`
+        : `${manifestPath}: ${err.message}`,
+    );
+  });
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${manifestPath}: not valid JSON (${(err as Error).message})`);
+  }
+  const manifest = parseManifest(json, manifestPath);
+  await checkFiles(dir, manifest);
+  const stage1 = manifest.stages.stage1;
+  if (!stage1)
+    throw new Error(`${manifestPath}: the export has no stage I (\`stages.stage1\`), which every procedure needs`);
+  const stored = await storedPrompts(dir, manifest);
+  const freeText = manifest.textEncoder != null;
+  if (stored.length === 0 && !freeText) {
+    throw new Error(
+      `${manifestPath}: the export has neither prompt embeddings nor a text encoder; nothing can be asked`,
+    );
+  }
+  const stage2 = manifest.stages.stage2;
+  const standIn = (json as { standIn?: unknown }).standIn === true;
+  const info: ModelInfo = {
+    id: DEEPFLOYD_ID,
+    name: "DeepFloyd IF",
+    description:
+      `${stage1.modelId}${stage2 ? ` + ${stage2.modelId} (${stage2.sampleSize}² upscaling)` : ""}, ` +
+      `${stored.length} stored prompts${freeText ? ", free text (T5 encoder)" : ""}` +
+      (standIn ? "; stand-in export with random weights (outputs are noise)" : ""),
+    source: "configured",
+    conditioning: { type: "text", freeText, storedPrompts: stored },
+    shape: [stage1.imageChannels, stage1.sampleSize, stage1.sampleSize],
+    procedures: PROCEDURES,
+    schedules: ["ddpm-strided"],
+    defaults: DEEPFLOYD_DEFAULTS,
+    promptExamples: stored,
+    ...(stage2 && {
+      upscale: {
+        size: stage2.sampleSize,
+        steps: UPSCALE_STEPS,
+        guidance: stage2.defaults.guidanceScale,
+        noiseLevel: stage2.defaults.noiseLevel ?? 250,
+      },
+    }),
+  };
+  return { info, format: "deepfloyd-if", file: dir };
+}
+
+/** Every file the manifest names must be there (an incomplete copy fails here rather than in the worker). */
+async function checkFiles(dir: string, m: DeepFloydManifest): Promise<void> {
+  const named: [string, string | null | undefined][] = [
+    ["stages.stage1.onnx", m.stages.stage1?.onnx],
+    ["stages.stage1.externalData", m.stages.stage1?.externalData],
+    ["stages.stage2.onnx", m.stages.stage2?.onnx],
+    ["stages.stage2.externalData", m.stages.stage2?.externalData],
+    ["embeddings.safetensors", m.embeddings?.safetensors],
+    ["embeddings.index", m.embeddings?.index],
+    ["textEncoder.onnx", m.textEncoder?.onnx],
+    ["textEncoder.externalData", m.textEncoder?.externalData],
+    ["textEncoder.tokenizer", m.textEncoder?.tokenizer],
+  ];
+  for (const [field, rel] of named) {
+    if (rel && !(await fs.stat(path.join(dir, rel)).catch(() => undefined))?.isFile()) {
+      throw new Error(`${path.join(dir, MANIFEST)}: \`${field}\` names ${rel}, which is missing (incomplete copy?)`);
+    }
+  }
+}
+
+/** The prompts with stored embeddings, without the CFG null prompt (""), validated against the safetensors file. */
+async function storedPrompts(dir: string, m: DeepFloydManifest): Promise<string[]> {
+  if (!m.embeddings) return [];
+  const index: unknown = JSON.parse(await fs.readFile(path.join(dir, m.embeddings.index), "utf8"));
+  const bytes = new Uint8Array(await fs.readFile(path.join(dir, m.embeddings.safetensors)));
+  const store = EmbeddingStore.fromBytes(bytes, index, {
+    shape: m.embeddings.shape,
+    source: path.join(dir, m.embeddings.safetensors),
+  });
+  return store.prompts.filter((p) => p !== store.nullPrompt);
+}
