@@ -1,16 +1,9 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import {
-  type Condition,
-  type ImageBatch,
-  type Rng,
-  type RunOptions,
-  sample,
-  stridedTimesteps,
-} from "@diffusion-studio/core";
+import { type ImageBatch, sample, stridedTimesteps } from "@diffusion-studio/core";
 import { type DeepFloydModel, loadDeepFloyd } from "@diffusion-studio/models/node";
 import { RGB_PIXELS } from "./images.js";
-import type { Runnable, Upscaler } from "./runnable.js";
+import type { Runnable, UpscaleOptions, Upscaler } from "./runnable.js";
 
 /** Opening the UNets (gigabytes for the real IF) costs far more than a job: one load per worker and export version. */
 const cache = new Map<string, { mtimeMs: number; model: Promise<DeepFloydModel> }>();
@@ -66,14 +59,7 @@ function stage2Upscaler(model: DeepFloydModel): Upscaler {
   const stage2 = model.stage2!;
   return {
     size: stage2.manifest.sampleSize,
-    async upscale(options: {
-      image: ImageBatch;
-      condition: Condition;
-      steps: number;
-      guidance: number;
-      noise: Rng;
-      run: RunOptions;
-    }): Promise<ImageBatch> {
+    async upscale(options: UpscaleOptions): Promise<ImageBatch> {
       const { image, noise } = options;
       return sample({
         ...options.run,

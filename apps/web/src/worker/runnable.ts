@@ -4,18 +4,20 @@ import { deepFloydRunnable } from "./deepfloyd.js";
 import { MNIST_PIXELS, type PixelFormat } from "./images.js";
 import { loadModel, modelTime, samplerFor } from "./models.js";
 
+export interface UpscaleOptions {
+  readonly image: ImageBatch;
+  readonly condition: Condition;
+  readonly steps: number;
+  readonly guidance: number;
+  readonly noise: Rng;
+  readonly run: RunOptions;
+}
+
 /** A super-resolution stage (DeepFloyd IF stage II): conditioned on the low-resolution result and the prompt. */
 export interface Upscaler {
   /** Edge length of its output. */
   readonly size: number;
-  upscale(options: {
-    image: ImageBatch;
-    condition: Condition;
-    steps: number;
-    guidance: number;
-    noise: Rng;
-    run: RunOptions;
-  }): Promise<ImageBatch>;
+  upscale(options: UpscaleOptions): Promise<ImageBatch>;
 }
 
 /** What run-task needs from a model, whatever its format. */

@@ -3,7 +3,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { type DeepFloydManifest, EmbeddingStore, parseManifest } from "@diffusion-studio/models";
 import type { ModelInfo, ModelProblem } from "@/shared/models";
-import type { Procedure } from "@/shared/recipes";
+import { CONDITIONED_PROCEDURES } from "./model-info";
 import type { ModelSource, RegisteredModel } from "./registry";
 
 export const DEEPFLOYD_ID = "deepfloyd-if";
@@ -13,17 +13,6 @@ const MANIFEST = "manifest.json";
 export const DEEPFLOYD_DEFAULTS = { steps: 34, guidance: 7 } as const;
 /** Stage II steps the portal proposes (the course runs 10–20; diffusers' default of 50 is slow without a GPU). */
 const UPSCALE_STEPS = 20;
-
-const PROCEDURES: Procedure[] = [
-  "generate",
-  "sdedit",
-  "inpaint",
-  "anagram",
-  "hybrid",
-  "forward",
-  "denoise-compare",
-  "cfg-compare",
-];
 
 type Outcome = { model: RegisteredModel; problem?: undefined } | { model?: undefined; problem: ModelProblem };
 
@@ -115,7 +104,7 @@ export async function describeExport(dir: string): Promise<RegisteredModel> {
     source: "configured",
     conditioning: { type: "text", freeText, storedPrompts: stored },
     shape: [stage1.imageChannels, stage1.sampleSize, stage1.sampleSize],
-    procedures: PROCEDURES,
+    procedures: CONDITIONED_PROCEDURES,
     schedules: ["ddpm-strided"],
     defaults: DEEPFLOYD_DEFAULTS,
     promptExamples: stored,

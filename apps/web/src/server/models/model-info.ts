@@ -5,7 +5,8 @@ import type { Procedure } from "@/shared/recipes";
 /** MNIST class labels as the galleries show them: prompts are "a handwritten 7". */
 export const DIGIT_CLASSES = Array.from({ length: 10 }, (_, label) => ({ label, name: `a handwritten ${label}` }));
 
-const CONDITIONED: Procedure[] = [
+/** Everything a conditioned model can run (CFG and prompts are what the illusions and the CFG comparison need). */
+export const CONDITIONED_PROCEDURES: Procedure[] = [
   "generate",
   "sdedit",
   "inpaint",
@@ -37,7 +38,7 @@ export function describeCard(
     source,
     conditioning: conditioned ? { type: "class", classes: DIGIT_CLASSES } : { type: "none" },
     shape: [1, 28, 28],
-    procedures: conditioned ? CONDITIONED : UNCONDITIONED,
+    procedures: conditioned ? CONDITIONED_PROCEDURES : UNCONDITIONED,
     schedules: [flow ? "flow-euler" : "ddpm-strided"],
     defaults: { steps: flow ? 50 : ddpmDefaultSteps(card.numTrainTimesteps ?? 300), guidance: conditioned ? 5 : 0 },
     promptExamples: conditioned ? DIGIT_CLASSES.map((c) => c.name) : [],
