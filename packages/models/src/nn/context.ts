@@ -4,6 +4,7 @@
  * initializers, eval-mode BN).
  */
 import type { GraphBuilder, SymTensor } from "../graph/builder.js";
+import { gelu } from "../ops/elementwise.js";
 import { BATCH_NORM_DEFAULTS, batchNorm2dEval, batchNorm2dTrain } from "../ops/norm.js";
 
 /** How a parameter is initialized (PyTorch defaults): U(−1/√fanIn, 1/√fanIn), or a constant. */
@@ -68,15 +69,21 @@ export class NetContext {
     return t;
   }
 
-  /** BatchNorm2d named like PyTorch's module `prefix` (weight, bias, running_mean, running_var). */
-  batchNorm(prefix: string, x: SymTensor): SymTensor {
+  /**
+   * BatchNorm2d named like PyTorch's module `prefix` (weight, bias, running_mean, running_var); `withGelu` appends
+   * GELU (fused with the BN in train mode: one full-size pass fewer).
+   */
+  batchNorm(prefix: string, x: SymTensor, withGelu = false): SymTensor {
     const c = x.shape[1]!;
     const weight = this.param(`${prefix}.weight`, [c], { kind: "const", value: 1 });
     const bias = this.param(`${prefix}.bias`, [c], { kind: "const", value: 0 });
     const mean = this.buffer(`${prefix}.running_mean`, [c], 0);
     const variance = this.buffer(`${prefix}.running_var`, [c], 1);
-    if (this.options.batchNorm === "eval") return batchNorm2dEval(this.b, x, weight, bias, mean, variance);
-    const r = batchNorm2dTrain(this.b, x, weight, bias, mean, variance, BATCH_NORM_DEFAULTS);
+    if (this.options.batchNorm === "eval") {
+      const y = batchNorm2dEval(this.b, x, weight, bias, mean, variance);
+      return withGelu ? gelu(this.b, y) : y;
+    }
+    const r = batchNorm2dTrain(this.b, x, weight, bias, mean, variance, BATCH_NORM_DEFAULTS, withGelu);
     this.bufferUpdates.push(
       { name: mean.name, value: r.newRunningMean },
       { name: variance.name, value: r.newRunningVar },

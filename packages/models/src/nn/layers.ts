@@ -51,22 +51,22 @@ const K4S2: ConvShape = { k: 4, stride: 2, pad: 1 };
 
 /** (1) Conv: Conv2d(k3, s1, p1) + BN + GELU; modules `conv`, `bn`. */
 export const convLayer = (ctx: NetContext, p: string, x: SymTensor, cout: number) =>
-  gelu(ctx.b, ctx.batchNorm(`${p}.bn`, conv(ctx, `${p}.conv`, x, cout, K3S1)));
+  ctx.batchNorm(`${p}.bn`, conv(ctx, `${p}.conv`, x, cout, K3S1), true);
 
 /** (2) DownConv: Conv2d(k3, s2, p1) + BN + GELU. */
 export const downConv = (ctx: NetContext, p: string, x: SymTensor, cout: number) =>
-  gelu(ctx.b, ctx.batchNorm(`${p}.bn`, conv(ctx, `${p}.conv`, x, cout, K3S2)));
+  ctx.batchNorm(`${p}.bn`, conv(ctx, `${p}.conv`, x, cout, K3S2), true);
 
 /** (3) UpConv: ConvTranspose2d(k4, s2, p1) + BN + GELU. */
 export const upConv = (ctx: NetContext, p: string, x: SymTensor, cout: number) =>
-  gelu(ctx.b, ctx.batchNorm(`${p}.bn`, convT(ctx, `${p}.conv`, x, cout, K4S2)));
+  ctx.batchNorm(`${p}.bn`, convT(ctx, `${p}.conv`, x, cout, K4S2), true);
 
 /** (4) Flatten: AvgPool2d(7) + GELU, D×7×7 → D×1×1. */
 export const flattenLayer = (ctx: NetContext, x: SymTensor) => gelu(ctx.b, globalAvgPool(ctx.b, x));
 
 /** (5) Unflatten: ConvTranspose2d(k7, s7, p0) + BN + GELU, D×1×1 → D×7×7. */
 export const unflattenLayer = (ctx: NetContext, p: string, x: SymTensor, cout: number) =>
-  gelu(ctx.b, ctx.batchNorm(`${p}.bn`, convT(ctx, `${p}.conv`, x, cout, { k: 7, stride: 7, pad: 0 })));
+  ctx.batchNorm(`${p}.bn`, convT(ctx, `${p}.conv`, x, cout, { k: 7, stride: 7, pad: 0 }), true);
 
 /** (7) ConvBlock: Conv(cin→cout), Conv(cout→cout); modules `conv1`, `conv2`. */
 export const convBlock = (ctx: NetContext, p: string, x: SymTensor, cout: number) =>

@@ -130,6 +130,7 @@ export function convTranspose2d(
   const { stride, pad } = opts;
   const ho = (h - 1) * stride - 2 * pad + k;
   const wo = (w - 1) * stride - 2 * pad + k;
+  if (h === 1 && w === 1 && pad === 0) return convTranspose1x1Input(b, x, weight, bias);
   const out = b.node("ConvTranspose", bias ? [x, weight, bias] : [x, weight], [n, co, ho, wo], {
     kernel_shape: attrInts([k, k]),
     strides: attrInts([stride, stride]),
@@ -148,6 +149,30 @@ export function convTranspose2d(
     const xr = reshape(b, x, [n, ci, h * w]);
     const dwT = batchedOuterSum(b, pg, xr); // [Co·k², Ci]
     const dw = reshape(b, transpose(b, dwT, [1, 0]), weight.shape);
+    const grads: SymTensor[] = [dx, dw];
+    if (bias) grads.push(reduceSum(b, g, [0, 2, 3], false));
+    return grads;
+  });
+}
+
+/**
+ * A ConvTranspose2d of a 1×1 input without padding (the Unflatten layer, k7 s7) places one k×k block per input:
+ * out[n, co, i, j] = Σ x[n, ci]·W[ci, co, i, j] + b[co], i.e. a [N, Ci]·[Ci, Co·k²] MatMul. ORT's ConvTranspose
+ * and the patch-based filter gradient (a [N, Co·k², Ci] batched product summed over N) are far slower for it.
+ */
+function convTranspose1x1Input(b: GraphBuilder, x: SymTensor, weight: SymTensor, bias: SymTensor | null): SymTensor {
+  const [n, ci] = x.shape as [number, number, number, number];
+  const [, co, k] = weight.shape as [number, number, number, number];
+  // Flatten and a −1 batch in the Reshape keep the exported inference graph batch-size free.
+  const x2 = b.node("Flatten", [x], [n, ci], { axis: attrInt(1) });
+  const w2 = reshape(b, weight, [ci, co * k * k]);
+  let out = b.node("Reshape", [matmul(b, x2, w2), b.ints([-1, co, k, k])], [n, co, k, k]);
+  if (bias) out = b.node("Add", [out, reshape(b, bias, [co, 1, 1])], out.shape);
+  const inputs = bias ? [x, weight, bias] : [x, weight];
+  return b.record(inputs, out, (g) => {
+    const g2 = reshape(b, g, [n, co * k * k]);
+    const dx = reshape(b, b.node("Gemm", [g2, w2], [n, ci], { transB: attrInt(1) }), x.shape);
+    const dw = reshape(b, b.node("Gemm", [x2, g2], [ci, co * k * k], { transA: attrInt(1) }), weight.shape);
     const grads: SymTensor[] = [dx, dw];
     if (bias) grads.push(reduceSum(b, g, [0, 2, 3], false));
     return grads;

@@ -33,6 +33,7 @@ export function batchNorm2dTrain(
   runningMean: SymTensor,
   runningVar: SymTensor,
   { eps, momentum }: BatchNormOptions = BATCH_NORM_DEFAULTS,
+  withGelu = false,
 ): BatchNormTrainResult {
   const [n, c, h, w] = x.shape as [number, number, number, number];
   const count = n * h * w;
@@ -45,18 +46,39 @@ export function batchNorm2dTrain(
   });
   const variance = rmul(b, sumSquares, 1 / count); // biased, for normalizing
   const rstd = unary(b, "Reciprocal", unary(b, "Sqrt", radd(b, variance, eps)));
-  const xhat = rmul(b, centered, rstd);
   const batchMean = reshape(b, mean, [c]);
   const batchVar = reshape(b, variance, [c]);
-  const y = b.node("BatchNormalization", [x, weight, bias, batchMean, batchVar], x.shape, { epsilon: attrFloat(eps) });
-  b.record([x, weight, bias], y, (g) => {
-    const dgamma = reduceSum(b, rmul(b, g, xhat), axes, false); // Σ g·x̂
-    const dbeta = reduceSum(b, g, axes, false); // Σ g
-    // u = x̂·(Σg·x̂)/n + (Σg)/n, then dx = (g − u)·γ·rstd
-    const u = channelAffine(b, xhat, rmul(b, dgamma, 1 / count), rmul(b, dbeta, 1 / count));
-    const dx = rmul(b, rsub(b, g, u), rmul(b, reshape(b, weight, [1, c, 1, 1]), rstd));
-    return [dx, dgamma, dbeta];
-  });
+  const rstdC = reshape(b, rstd, [c]);
+  /**
+   * BN backward for dL/dy = k·gy (k = 1, or √½ after GELU): x̂ = (x − μ)·rstd is never materialized, since
+   * Σ g·x̂ = rstd·Σ g·(x − μ) and x̂·a = (x − μ)·(rstd·a); dx = γ·rstd·(g − x̂·Σ(g·x̂)/n − Σg/n).
+   */
+  const bnBackward = (gy: SymTensor, k: number) => {
+    const sgc = rmul(b, reduceSum(b, rmul(b, gy, centered), axes, false), rstdC); // Σ gy·x̂
+    const sg = reduceSum(b, gy, axes, false); // Σ gy
+    const u = channelAffine(b, centered, rmul(b, rmul(b, sgc, rstdC), 1 / count), rmul(b, sg, 1 / count));
+    const dx = rmul(b, rsub(b, gy, u), rmul(b, reshape(b, rmul(b, weight, k), [1, c, 1, 1]), rstd));
+    return [dx, k === 1 ? sgc : rmul(b, sgc, k), k === 1 ? sg : rmul(b, sg, k)];
+  };
+  let y: SymTensor;
+  if (!withGelu) {
+    y = b.node("BatchNormalization", [x, weight, bias, batchMean, batchVar], x.shape, { epsilon: attrFloat(eps) });
+    b.record([x, weight, bias], y, (g) => bnBackward(g, 1));
+  } else {
+    // GELU(z)·… with z = BN(x): the BN node emits s = z/√2 directly (γ and β scaled by √½), so that
+    // GELU(z) = z·Φ(z) = s·(1 + erf(s))/√2 needs no separate scaling pass.
+    const r = Math.SQRT1_2;
+    const s = b.node("BatchNormalization", [x, rmul(b, weight, r), rmul(b, bias, r), batchMean, batchVar], x.shape, {
+      epsilon: attrFloat(eps),
+    });
+    const cdf2 = channelAffine(b, unary(b, "Erf", s), r, r); // √2·Φ(z)
+    y = rmul(b, s, cdf2);
+    b.record([x, weight, bias], y, (g) => {
+      // dGELU/dz = Φ(z) + z·φ(z) = √½·(√2Φ + s·exp(−s²)·√(2/π)); the √½ goes into the BN backward.
+      const e = unary(b, "Exp", channelAffine(b, rmul(b, s, s), -1, 0.5 * Math.log(2 / Math.PI)));
+      return bnBackward(rmul(b, g, radd(b, cdf2, rmul(b, s, e))), r);
+    });
+  }
   const unbiasedVar = rmul(b, batchVar, count / Math.max(count - 1, 1));
   const newRunningMean = radd(b, rmul(b, runningMean, 1 - momentum), rmul(b, batchMean, momentum));
   const newRunningVar = radd(b, rmul(b, runningVar, 1 - momentum), rmul(b, unbiasedVar, momentum));

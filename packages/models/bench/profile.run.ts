@@ -1,0 +1,116 @@
+/**
+ * ORT profile of one training-step graph: per-op-type kernel time shares.
+ * Run: PROFILE_D=64 BENCH_FILE=bench/profile.run.ts npx vitest run --config bench/vitest.config.ts
+ */
+import { readdirSync, readFileSync, unlinkSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import onnxProto from "onnx-proto";
+import * as ort from "onnxruntime-node";
+import { it } from "vitest";
+import { buildTrainingGraph, initWeights } from "../src/graphs.js";
+
+const D = Number(process.env.PROFILE_D ?? 64);
+const B = 64;
+const STEPS = Number(process.env.PROFILE_STEPS ?? 5);
+const WARM = 2;
+
+it("profile", async () => {
+  const g = buildTrainingGraph({ kind: "flow-time", D, batchSize: B });
+  const model = onnxProto.onnx.ModelProto.decode(g.bytes);
+  const graphInputs = new Set(model.graph!.input!.map((i) => i.name!));
+  const inits = new Set(model.graph!.initializer!.map((i) => i.name!));
+  const kind = new Map<string, string>();
+  model.graph!.node!.forEach((n) => {
+    if (n.opType !== "Conv" && n.opType !== "ConvTranspose") return;
+    const attr = (k: string) => n.attribute!.find((a) => a.name === k);
+    const group = Number(attr("group")?.i ?? 1);
+    const w = n.input![1]!;
+    const k = attr("kernel_shape")?.ints?.join("x");
+    const s = attr("strides")?.ints?.[0];
+    const role =
+      group > 1
+        ? "patches"
+        : graphInputs.has(w)
+          ? n.input!.length > 2
+            ? "fwd"
+            : "dX"
+          : inits.has(w)
+            ? "?"
+            : "dX(flip)";
+    kind.set(n.name!, `${role} k${k} s${s} g${group}`);
+  });
+  const session = await ort.InferenceSession.create(g.bytes, {
+    intraOpNumThreads: availableParallelism(),
+    interOpNumThreads: 1,
+    executionMode: "sequential",
+    graphOptimizationLevel: "all",
+    enableProfiling: !process.env.PROFILE_OFF,
+    ...(process.env.PROFILE_LEVEL ? { graphOptimizationLevel: process.env.PROFILE_LEVEL as "all" } : {}),
+    ...(process.env.PROFILE_EXTRA ? { extra: JSON.parse(process.env.PROFILE_EXTRA) } : {}),
+    profileFilePrefix: `/tmp/prof/d${D}`,
+  });
+  const w = initWeights("flow-time", D, 0);
+  const feeds: Record<string, ort.Tensor> = {};
+  const sizes = new Map<string, readonly number[]>();
+  for (const p of [...g.params, ...g.buffers]) sizes.set(p.name, p.shape);
+  for (const name of g.stateNames) {
+    const base = name.replace(/^optimizer\.exp_avg(_sq)?\./, "");
+    const shape = sizes.get(base)!;
+    const n = shape.reduce((a, b) => a * b, 1);
+    feeds[name] = new ort.Tensor("float32", w.get(name) ?? new Float32Array(n), shape as number[]);
+  }
+  for (const input of g.batchInputs) {
+    const n = input.shape.reduce((a, b) => a * b, 1);
+    const data = new Float32Array(n).map(() => Math.random());
+    feeds[input.name] = new ort.Tensor("float32", data, input.shape as number[]);
+  }
+  feeds.lr = new ort.Tensor("float32", new Float32Array([1e-2]), []);
+  const times: number[] = [];
+  for (let s = 1; s <= STEPS; s++) {
+    feeds.step = new ort.Tensor("float32", new Float32Array([s]), []);
+    const t0 = performance.now();
+    await session.run(feeds);
+    times.push(performance.now() - t0);
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  console.log(`median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)} ms, best ${sorted[0]!.toFixed(0)} ms`);
+  if (process.env.PROFILE_OFF) return;
+  session.endProfiling();
+  const file = readdirSync("/tmp/prof")
+    .filter((f) => f.startsWith(`d${D}_`))
+    .map((f) => `/tmp/prof/${f}`)
+    .sort()
+    .pop()!;
+  console.log("run ms", times.map((t) => t.toFixed(0)).join(" "));
+  const events = JSON.parse(readFileSync(file, "utf8")) as {
+    name: string;
+    cat: string;
+    ts: number;
+    dur: number;
+    args?: { op_name?: string };
+  }[];
+  const runs = events.filter((e) => e.name === "model_run").sort((a, b) => a.ts - b.ts);
+  const from = runs[WARM]!.ts;
+  unlinkSync(file);
+  const byOp = new Map<string, number>();
+  const byNode = new Map<string, number>();
+  let total = 0;
+  for (const e of events) {
+    if (e.cat !== "Node" || !e.name.endsWith("_kernel_time") || e.ts < from) continue;
+    const op = e.args?.op_name ?? "?";
+    byOp.set(op, (byOp.get(op) ?? 0) + e.dur);
+    const nn = e.name.replace(/_kernel_time$/, "");
+    const node = `${op} ${nn} ${kind.get(nn) ?? ""}`;
+    const cat = kind.get(nn)?.split(" ")[0];
+    if (cat) byOp.set(`${op}:${cat}`, (byOp.get(`${op}:${cat}`) ?? 0) + e.dur);
+    byNode.set(node, (byNode.get(node) ?? 0) + e.dur);
+    total += e.dur;
+  }
+  const perStep = (us: number) => (us / (STEPS - WARM) / 1000).toFixed(1);
+  console.log(`kernel total ${perStep(total)} ms/step`);
+  for (const [op, us] of [...byOp].sort((a, b) => b[1] - a[1]))
+    console.log(`${op.padEnd(24)} ${perStep(us).padStart(8)} ms ${((100 * us) / total).toFixed(1).padStart(5)} %`);
+  console.log("top nodes:");
+  for (const [n, us] of [...byNode].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.PROFILE_TOP ?? 40)))
+    console.log(`${perStep(us).padStart(8)} ms  ${n}`);
+});
