@@ -34,7 +34,7 @@ export function describeCard(
   return {
     id,
     name: name ?? id,
-    description: `${flow ? "Flow matching" : "DDPM"} UNet (D=${card.D}), ${conditioned ? "class-conditioned on MNIST digits" : "unconditional"}`,
+    description: `${flow ? "Flow matching" : `DDPM (${scheduleLabel(card)})`} UNet (D=${card.D}), ${conditioned ? "class-conditioned on MNIST digits" : "unconditional"}`,
     source,
     conditioning: conditioned ? { type: "class", classes: DIGIT_CLASSES } : { type: "none" },
     shape: [1, 28, 28],
@@ -48,4 +48,10 @@ export function describeCard(
 /** The course's full ancestral loop for the T = 300 model; part A's 34 strided steps (990 … 0) for T = 1000. */
 function ddpmDefaultSteps(T: number): number {
   return T === 1000 ? 34 : T;
+}
+
+/** "cosine β, T = 1000" / "linear β, T = 300": what a DDPM model was trained on. */
+function scheduleLabel(card: ModelCard): string {
+  const type = card.noiseSchedule?.type === "squaredcos_cap_v2" ? "cosine" : "linear";
+  return `${type} β, T = ${card.numTrainTimesteps ?? 300}`;
 }
