@@ -55,8 +55,9 @@ it(`seconds per epoch, flow-time D=${D} batch 64`, async () => {
       cwd: torchDir,
       encoding: "utf8",
     });
-    const torch = JSON.parse(out.trim().split("\n").pop()!) as { seconds_per_step: number; torch: string };
-    const pt = torch.seconds_per_step;
+    // bench_torch.py prints one JSON line: the median and best seconds per step.
+    const torch = JSON.parse(out.trim().split("\n").pop()!) as { median: number; torch: string };
+    const pt = torch.median;
     line +=
       ` | PyTorch ${torch.torch} ${pt.toFixed(3)} s/step → ${((pt * perEpoch) / 60).toFixed(1)} min/epoch` +
       ` | ratio ${(perStep / pt).toFixed(2)}×`;
