@@ -71,13 +71,9 @@ export function loadInferenceModel(onnx: Uint8Array, options: NodeRuntimeOptions
   return InferenceModel.load(options.runtime ?? sharedNodeRuntime(pickRuntimeOptions(options)), onnx);
 }
 
+export { MANIFEST_FILE as DEEPFLOYD_MANIFEST_FILE, readDeepFloydManifest } from "./deepfloyd/files.js";
 export * from "./deepfloyd/index.js";
-export {
-  type LoadDeepFloydOptions,
-  loadDeepFloyd,
-  MANIFEST_FILE as DEEPFLOYD_MANIFEST_FILE,
-  readDeepFloydManifest,
-} from "./deepfloyd/node.js";
+export { type LoadDeepFloydOptions, loadDeepFloyd } from "./deepfloyd/node.js";
 export type { ModelInputs } from "./runtime/inference-model.js";
 export type { Runtime } from "./runtime/runtime.js";
 export {

@@ -246,7 +246,7 @@ describe("DeepFloyd IF (DEEPFLOYD_DIR, stand-in export)", () => {
       expect(await c.models.problems()).toEqual([
         {
           source: `DeepFloyd IF (DEEPFLOYD_DIR=${missing})`,
-          message: expect.stringMatching(/manifest\.json not found: point DEEPFLOYD_DIR at the folder/),
+          message: expect.stringMatching(/manifest\.json not found: point at the folder that `export_if.py export/),
         },
       ]);
     } finally {

@@ -2,12 +2,12 @@
  * `loadDeepFloyd(dir)`: opens an IF export directory (`tooling/deepfloyd/export_if.py export --out DIR`) on
  * onnxruntime-node. Sessions are created from file paths, so models over 2 GB find their `*.onnx.data` by themselves.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import * as ort from "onnxruntime-node";
 import { baseSessionOptions, cudaProviderInstalled, type NodeRuntimeOptions } from "../runtime/node-options.js";
 import { EmbeddingStore } from "./embeddings.js";
-import { type DeepFloydManifest, parseManifest } from "./manifest.js";
+import { readDeepFloydManifest } from "./files.js";
 import { assembleDeepFloyd, type DeepFloydModel } from "./model.js";
 import type { OnnxSession, TensorFactory } from "./onnx-io.js";
 import { createTextEncoder } from "./text-encoder.js";
@@ -22,43 +22,7 @@ export interface LoadDeepFloydOptions extends NodeRuntimeOptions {
   readonly maxBatch?: number;
 }
 
-export const MANIFEST_FILE = "manifest.json";
-
 const nodeTensor: TensorFactory = (dtype, data, dims) => new ort.Tensor(dtype, data, dims);
-
-/** Reads and validates `DIR/manifest.json`; every file it names must exist. */
-export function readDeepFloydManifest(dir: string): DeepFloydManifest {
-  const path = join(resolve(dir), MANIFEST_FILE);
-  if (!existsSync(path)) {
-    throw new DeepFloydFormatError(`${path} not found: a DeepFloyd IF export directory has a ${MANIFEST_FILE}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, "utf8"));
-  } catch (e) {
-    throw new DeepFloydFormatError(`${path}: not valid JSON (${(e as Error).message})`);
-  }
-  const manifest = parseManifest(json, path);
-  const files: [string, string | null | undefined][] = [
-    ["stages.stage1.onnx", manifest.stages.stage1?.onnx],
-    ["stages.stage1.externalData", manifest.stages.stage1?.externalData],
-    ["stages.stage2.onnx", manifest.stages.stage2?.onnx],
-    ["stages.stage2.externalData", manifest.stages.stage2?.externalData],
-    ["embeddings.safetensors", manifest.embeddings?.safetensors],
-    ["embeddings.index", manifest.embeddings?.index],
-    ["textEncoder.onnx", manifest.textEncoder?.onnx],
-    ["textEncoder.externalData", manifest.textEncoder?.externalData],
-    ["textEncoder.tokenizer", manifest.textEncoder?.tokenizer],
-  ];
-  for (const [field, rel] of files) {
-    if (rel && !existsSync(join(dirname(path), rel))) {
-      throw new DeepFloydFormatError(
-        `${path}: \`${field}\` names ${rel}, which does not exist in ${dirname(path)} (incomplete copy of the export?)`,
-      );
-    }
-  }
-  return manifest;
-}
 
 function sessionOptions(options: NodeRuntimeOptions): ort.InferenceSession.SessionOptions {
   const { device, session } = baseSessionOptions(options);

@@ -100,7 +100,7 @@ describe("export directories", () => {
   it("a directory without manifest.json", async () => {
     const dir = tempCopy((d) => rmSync(join(d, "manifest.json")));
     await expect(loadDeepFloyd(dir)).rejects.toThrow(
-      /manifest\.json not found: a DeepFloyd IF export directory has a manifest\.json/,
+      /manifest\.json not found: point at the folder that `export_if.py export --out DIR` wrote/,
     );
   });
 

@@ -1,7 +1,8 @@
 import "server-only";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { type DeepFloydManifest, EmbeddingStore, parseManifest } from "@diffusion-studio/models";
+import { type DeepFloydManifest, EmbeddingStore } from "@diffusion-studio/models";
+import { readDeepFloydManifest } from "@diffusion-studio/models/files";
 import type { ModelInfo, ModelProblem } from "@/shared/models";
 import { CONDITIONED_PROCEDURES } from "./model-info";
 import type { ModelSource, RegisteredModel } from "./registry";
@@ -67,21 +68,8 @@ async function inspect(dir: string, label: string): Promise<Outcome> {
 /** Validates the export the way the worker will open it and describes it for the UI. */
 export async function describeExport(dir: string): Promise<RegisteredModel> {
   const manifestPath = path.join(dir, MANIFEST);
-  const text = await fs.readFile(manifestPath, "utf8").catch((err: NodeJS.ErrnoException) => {
-    throw new Error(
-      err.code === "ENOENT"
-        ? `${manifestPath} not found: point DEEPFLOYD_DIR at the folder export_if.py wrote (it holds ${MANIFEST})`
-        : `${manifestPath}: ${err.message}`,
-    );
-  });
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`${manifestPath}: not valid JSON (${(err as Error).message})`);
-  }
-  const manifest = parseManifest(json, manifestPath);
-  await checkFiles(dir, manifest);
+  // The models package's own check (every file the manifest names exists), without loading ONNX Runtime here.
+  const manifest = readDeepFloydManifest(dir);
   const stage1 = manifest.stages.stage1;
   if (!stage1)
     throw new Error(`${manifestPath}: the export has no stage I (\`stages.stage1\`), which every procedure needs`);
@@ -93,7 +81,7 @@ export async function describeExport(dir: string): Promise<RegisteredModel> {
     );
   }
   const stage2 = manifest.stages.stage2;
-  const standIn = (json as { standIn?: unknown }).standIn === true;
+  const standIn = manifest.standIn;
   const info: ModelInfo = {
     id: DEEPFLOYD_ID,
     name: "DeepFloyd IF",
@@ -118,26 +106,6 @@ export async function describeExport(dir: string): Promise<RegisteredModel> {
     }),
   };
   return { info, format: "deepfloyd-if", file: dir };
-}
-
-/** Every file the manifest names must be there (an incomplete copy fails here rather than in the worker). */
-async function checkFiles(dir: string, m: DeepFloydManifest): Promise<void> {
-  const named: [string, string | null | undefined][] = [
-    ["stages.stage1.onnx", m.stages.stage1?.onnx],
-    ["stages.stage1.externalData", m.stages.stage1?.externalData],
-    ["stages.stage2.onnx", m.stages.stage2?.onnx],
-    ["stages.stage2.externalData", m.stages.stage2?.externalData],
-    ["embeddings.safetensors", m.embeddings?.safetensors],
-    ["embeddings.index", m.embeddings?.index],
-    ["textEncoder.onnx", m.textEncoder?.onnx],
-    ["textEncoder.externalData", m.textEncoder?.externalData],
-    ["textEncoder.tokenizer", m.textEncoder?.tokenizer],
-  ];
-  for (const [field, rel] of named) {
-    if (rel && !(await fs.stat(path.join(dir, rel)).catch(() => undefined))?.isFile()) {
-      throw new Error(`${path.join(dir, MANIFEST)}: \`${field}\` names ${rel}, which is missing (incomplete copy?)`);
-    }
-  }
 }
 
 /** The prompts with stored embeddings, without the CFG null prompt (""), validated against the safetensors file. */
