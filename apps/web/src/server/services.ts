@@ -54,7 +54,8 @@ export async function createServices(env: Env = loadEnv()): Promise<Services> {
 
 /**
  * The trainer's committed default models (`apps/trainer/models/<id>/model.onnx`), available with no set-up. The most
- * capable comes first, as pickers default to the first model: class-conditioned before unconditional, flow before DDPM.
+ * capable comes first, as pickers default to the first model: class-conditioned before unconditional, flow before DDPM,
+ * then the wider network.
  */
 function embeddedSource() {
   const source = onnxFilesSource(async () => {
@@ -63,7 +64,9 @@ function embeddedSource() {
   }, "embedded");
   const rank = ({ info }: RegisteredModel) =>
     (info.conditioning.type === "none" ? 2 : 0) + (info.schedules.includes("flow-euler") ? 0 : 1);
-  return async () => (await source()).sort((a, b) => rank(a) - rank(b) || a.info.id.localeCompare(b.info.id));
+  const width = ({ info }: RegisteredModel) => info.width ?? 0;
+  return async () =>
+    (await source()).sort((a, b) => rank(a) - rank(b) || width(b) - width(a) || a.info.id.localeCompare(b.info.id));
 }
 
 // Route handlers are bundled separately by Next, so the one instance lives on globalThis.

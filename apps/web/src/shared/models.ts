@@ -26,6 +26,8 @@ export interface ModelInfo {
   readonly schedules: readonly string[];
   readonly defaults: { readonly steps: number; readonly guidance: number };
   readonly promptExamples: readonly string[];
+  /** Hidden width D of our own UNets (wider is more capable and slower); absent for imported pipelines. */
+  readonly width?: number;
   /** A super-resolution stage the results can be upscaled with (DeepFloyd IF stage II), and its defaults. */
   readonly upscale?: {
     readonly size: number;

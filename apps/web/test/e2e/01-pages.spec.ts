@@ -27,7 +27,7 @@ for (const p of PAGES) {
 test("offers the embedded default models on first start", async ({ page }) => {
   await page.goto("/prompts");
   const picker = page.getByLabel("Model");
-  await expect(picker).toHaveValue("flow-class-d32");
-  await expect(picker.locator("option")).toContainText(["flow-class-d32", "flow-time-d32"]);
+  await expect(picker).toHaveValue("flow-class-d64");
+  await expect(picker.locator("option")).toContainText(["flow-class-d64", "flow-class-d32", "flow-time-d32"]);
   await expect(page.getByText("No model available")).toHaveCount(0);
 });

@@ -50,7 +50,7 @@ test("launch a short training run, watch its loss and grid update, and promote i
 test("generate digits from a prompt; results are saved, re-runnable and shareable", async ({ page }) => {
   await page.goto("/prompts");
   // The embedded class-conditioned flow model is the default on a fresh portal.
-  await expect(page.getByLabel("Model")).toHaveValue("flow-class-d32");
+  await expect(page.getByLabel("Model")).toHaveValue("flow-class-d64");
   await expect(page.getByLabel("Steps")).toHaveValue("50");
   await page.getByLabel("Prompts").fill("a handwritten 7\na handwritten 2");
   await page.getByLabel("Images per prompt").fill("4");

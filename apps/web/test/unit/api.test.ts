@@ -41,8 +41,9 @@ describe("API gateway", () => {
   it("reports its state and offers the embedded default models before anything is installed", async () => {
     const caller = createCaller(await createContext({ headers: new Headers(), services }));
     const models = await caller.models.list();
-    // The class-conditioned flow model comes first (pickers default to it); the classifier is not a generator.
-    expect(models[0]).toMatchObject({ id: "flow-class-d32", source: "embedded", schedules: ["flow-euler"] });
+    // The wider class-conditioned flow model comes first (pickers default to it); the classifier is not a generator.
+    expect(models[0]).toMatchObject({ id: "flow-class-d64", source: "embedded", schedules: ["flow-euler"], width: 64 });
+    expect(models[1]).toMatchObject({ id: "flow-class-d32", width: 32 });
     expect(models.map((m) => m.id)).toContain("flow-time-d32");
     expect(models.map((m) => m.id)).not.toContain("classifier");
     const status = await caller.system.status();

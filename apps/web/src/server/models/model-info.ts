@@ -42,6 +42,7 @@ export function describeCard(
     schedules: [flow ? "flow-euler" : "ddpm-strided"],
     defaults: { steps: flow ? 50 : ddpmDefaultSteps(card.numTrainTimesteps ?? 300), guidance: conditioned ? 5 : 0 },
     promptExamples: conditioned ? DIGIT_CLASSES.map((c) => c.name) : [],
+    width: card.D,
   };
 }
 
