@@ -5,10 +5,11 @@ import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { cancelRun, startRun } from "../src/api/process.js";
 import { listRuns, readArtifacts, watchRun } from "../src/api/runs.js";
+import { resolveConfig } from "../src/config/resolve.js";
 import type { RunEvent } from "../src/run/events.js";
 import { runPaths } from "../src/run/layout.js";
 import { readMetrics } from "../src/run/metrics.js";
-import { readStatus } from "../src/run/run-dir.js";
+import { createRunDir, readStatus, updateStatus } from "../src/run/run-dir.js";
 import { scratch } from "./helpers.js";
 
 // These tests run the built CLI in real child processes (`pnpm test` builds first).
@@ -158,4 +159,12 @@ describe("programmatic API", () => {
     expect(listRuns(runs)[0].state).toBe("failed");
     expect(await cancelRun(started.dir)).toBe("failed");
   }, 30_000);
+
+  it("a run marked failed by a waiter, with no final event written, ends its watchers with the status's reason", async () => {
+    const dir = createRunDir(path.join(scratch(), "run"), resolveConfig("flow-time"));
+    updateStatus(dir, { state: "failed", pid: null, step: 7, message: "the training process died" });
+    const events: RunEvent[] = [];
+    for await (const event of watchRun(dir, { pollMs: 10 })) events.push(event);
+    expect(events).toEqual([expect.objectContaining({ type: "failed", step: 7, error: "the training process died" })]);
+  });
 });

@@ -113,6 +113,19 @@ export interface WatchOptions {
   readonly offset?: number;
 }
 
+const FINAL_STATES: ReadonlySet<RunState> = new Set(["done", "cancelled", "failed"]);
+
+/** The final event a run that ended without writing one would have written, as far as status.json tells. */
+function eventForFinalStatus(status: RunStatus): RunEvent {
+  const time = new Date().toISOString();
+  if (status.state === "cancelled") return { type: "cancelled", time, step: status.step, checkpoint: null };
+  const error =
+    status.state === "failed"
+      ? (status.message ?? "the run failed")
+      : `the run is marked ${status.state} but wrote no final event`;
+  return { type: "failed", time, step: status.step, error };
+}
+
 /**
  * Typed progress events of a run as they are written, until its final event (done, cancelled or failed). If the
  * process dies without one, a `failed` event is synthesised so that a watcher never waits forever.
@@ -121,6 +134,9 @@ export async function* watchRun(dir: string, options: WatchOptions = {}): AsyncG
   const pollMs = options.pollMs ?? 500;
   let offset = options.offset ?? 0;
   let quietPolls = 0;
+  // A final status.json is written just before the final event; only a status that stays final with no event
+  // across two liveness checks means the event will never come (a crash in between, or a waiter marked it failed).
+  let finalWithoutEvent = false;
   while (!options.signal?.aborted) {
     const batch = readEvents(dir, offset);
     offset = batch.offset;
@@ -144,6 +160,13 @@ export async function* watchRun(dir: string, options: WatchOptions = {}): AsyncG
             error: `the training process (pid ${status.pid}) ended without a final event; see ${runPaths(dir).log}`,
           };
           return;
+        }
+        if (FINAL_STATES.has(status.state)) {
+          if (finalWithoutEvent) {
+            yield eventForFinalStatus(status);
+            return;
+          }
+          finalWithoutEvent = true;
         }
       }
     } else quietPolls = 0;

@@ -153,8 +153,9 @@ export async function trainRun(options: TrainOptions): Promise<TrainOutcome> {
         }
         if (signal?.aborted || step === options.stopAtStep) {
           const file = checkpointAt(epoch, batchIndex);
-          emit({ type: "cancelled", time: now(), step, checkpoint: file });
+          // Status before the final event: whoever has seen the event reads the final state (see watchRun).
           updateStatus(dir, { state: "cancelled", pid: null, step, message: "stopped; continue with --resume" });
+          emit({ type: "cancelled", time: now(), step, checkpoint: file });
           return { state: "cancelled", step, totalSteps };
         }
         if (step % config.checkpointEvery === 0) checkpointAt(epoch, batchIndex);
@@ -180,13 +181,13 @@ export async function trainRun(options: TrainOptions): Promise<TrainOutcome> {
       emit,
     });
     const finalLoss = epochMeanLoss(paths.metrics, config.epochs - 1);
-    emit({ type: "done", time: now(), step, finalLoss, wallTime: wallTime(), artifacts });
     updateStatus(dir, { state: "done", pid: null, step });
+    emit({ type: "done", time: now(), step, finalLoss, wallTime: wallTime(), artifacts });
     return { state: "done", step, totalSteps };
   } catch (error) {
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    emit({ type: "failed", time: now(), step, error: message });
     updateStatus(dir, { state: "failed", pid: null, step, message: error instanceof Error ? error.message : message });
+    emit({ type: "failed", time: now(), step, error: message });
     throw error;
   } finally {
     engine?.dispose();
