@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { type ConfigOverrides, resolveConfig } from "../config/resolve.js";
 import { runPaths } from "../run/layout.js";
 import { createRunDir, processAlive, type RunState, readRunConfig, readStatus, updateStatus } from "../run/run-dir.js";
+import { hasFinalEvent } from "./runs.js";
 
 export interface StartRunOptions {
   /** A named experiment for a new run… */
@@ -108,14 +109,15 @@ export async function cancelRun(dir: string, { timeoutMs = 120_000, pollMs = 200
   if (!processAlive(status.pid)) {
     return updateStatus(dir, { state: "failed", pid: null, message: "the training process died" }).state;
   }
-  process.kill(status.pid, "SIGINT");
+  const pid = status.pid;
+  process.kill(pid, "SIGINT");
   while (Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, pollMs));
     status = readStatus(dir);
-    if (status.state !== "running") return status.state;
-    if (!processAlive(status.pid)) {
-      return updateStatus(dir, { state: "failed", pid: null, message: "the training process died" }).state;
-    }
+    // The run writes its final status, then its final event: it has ended once both are there (or it is gone).
+    const alive = processAlive(pid);
+    if (status.state !== "running" && (hasFinalEvent(dir) || !alive)) return status.state;
+    if (!alive) return updateStatus(dir, { state: "failed", pid: null, message: "the training process died" }).state;
   }
   throw new Error(`${dir}: still running ${timeoutMs} ms after the stop request`);
 }

@@ -50,6 +50,17 @@ function lastLine(file: string, tailBytes = 4096): string | null {
   return lines.length ? lines[lines.length - 1] : null;
 }
 
+/** Whether events.jsonl ends with a final event (done, cancelled or failed): the run's process has said its last. */
+export function hasFinalEvent(dir: string): boolean {
+  const line = lastLine(runPaths(dir).events);
+  if (!line) return false;
+  try {
+    return FINAL_EVENTS.has((JSON.parse(line) as RunEvent).type);
+  } catch {
+    return false;
+  }
+}
+
 /** The runs under `root` (directories holding a config.json), newest first. */
 export function listRuns(root: string): RunSummary[] {
   if (!existsSync(root)) return [];
