@@ -41,14 +41,21 @@ describe("generator evaluation", () => {
 
     const caches = readdirSync(path.join(generator, "eval"));
     expect(caches).toHaveLength(1);
-    expect(caches[0]).toMatch(/^[0-9a-f]{16}-40-15$/);
+    expect(caches[0]).toMatch(/^[0-9a-f]{16}-15$/);
     const cache = path.join(generator, "eval", caches[0]!);
     const chunks = readdirSync(cache).sort();
-    expect(chunks).toEqual(["chunk-0000.f32", "chunk-0001.f32", "chunk-0002.f32"]);
+    expect(chunks).toEqual(["chunk-0000.f32", "chunk-0001.f32", "chunk-0002-10.f32"]);
     const mtimes = chunks.map((c) => statSync(path.join(cache, c)).mtimeMs);
     const again = await evaluateGenerator(options);
     expect(again).toEqual(result);
     expect(chunks.map((c) => statSync(path.join(cache, c)).mtimeMs)).toEqual(mtimes);
+    // A larger evaluation reuses the full chunks and generates only what is new.
+    const larger = await evaluateGenerator({ ...options, samples: 45 });
+    expect(larger.samples).toBe(45);
+    expect(readdirSync(cache).sort()).toEqual([...chunks, "chunk-0002.f32"]);
+    expect(chunks.map((c) => statSync(path.join(cache, c)).mtimeMs)).toEqual(mtimes);
+    // The smaller one still reads its own chunks (the card below holds its result again).
+    expect(await evaluateGenerator(options)).toEqual(result);
 
     const card = JSON.parse(readFileSync(runPaths(generator).cardJson, "utf8"));
     expect(card.evaluation.mnistFid).toBe(result.mnistFid);

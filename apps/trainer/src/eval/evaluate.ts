@@ -131,7 +131,9 @@ export async function evaluateGenerator(options: EvaluateOptions): Promise<Gener
     const cfgScale = config.objective === "flow" ? config.flow.cfgScale : config.ddpm.cfgScale;
     // Keyed by both models' bytes: a retrained classifier or generator under the same file name must not reuse logits.
     const key = createHash("sha256").update(classifierBytes).update(generatorBytes).digest("hex").slice(0, 16);
-    const cacheDir = path.join(options.run, "eval", `${key}-${total}-${chunk}`);
+    // Chunk k is the same whatever the total (its seed and digits depend on k and the chunk size only), so a larger
+    // evaluation reuses a smaller one's chunks; a short last chunk is named by its count.
+    const cacheDir = path.join(options.run, "eval", `${key}-${chunk}`);
     mkdirSync(cacheDir, { recursive: true });
 
     const dim = featureDim(classifier);
@@ -143,7 +145,7 @@ export async function evaluateGenerator(options: EvaluateOptions): Promise<Gener
       // Digits cycle 0…9 over the whole evaluation, so every digit gets total/10 samples.
       const conditions = classes ? Array.from({ length: n }, (_, i) => ({ classLabel: (start + i) % 10 })) : null;
       for (let i = 0; conditions && i < n; i++) asked[start + i] = conditions[i].classLabel;
-      const file = path.join(cacheDir, `chunk-${String(k).padStart(4, "0")}.f32`);
+      const file = path.join(cacheDir, `chunk-${String(k).padStart(4, "0")}${n < chunk ? `-${n}` : ""}.f32`);
       let readings: Readings;
       if (existsSync(file)) readings = loadReadings(file, n, dim);
       else {
