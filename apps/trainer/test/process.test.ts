@@ -160,6 +160,34 @@ describe("programmatic API", () => {
     expect(await cancelRun(started.dir)).toBe("failed");
   }, 30_000);
 
+  it("a resumed run's watcher waits for the new process, not the old final state (a slow-loading child)", async () => {
+    const runs = scratch();
+    const dir = createRunDir(path.join(runs, "run"), resolveConfig("flow-time"));
+    updateStatus(dir, { state: "cancelled", pid: null, step: 5, message: "stopped; continue with --resume" });
+    writeFileSync(
+      runPaths(dir).events,
+      `${JSON.stringify({ type: "cancelled", time: "t", step: 5, checkpoint: null })}\n`,
+    );
+    // Stands in for a CLI that takes a second to load, then writes a whole (one-step) session.
+    const slow = path.join(runs, "slow.js");
+    const session = [
+      { type: "started", time: "t", pid: 0, experiment: "flow-time", resumedAtStep: 5, totalSteps: 6 },
+      { type: "done", time: "t", step: 6, finalLoss: 0.1, wallTime: 1, artifacts: [] },
+    ];
+    const lines = session.map((e) => `${JSON.stringify(e)}\n`).join("");
+    writeFileSync(
+      slow,
+      `import { appendFileSync } from "node:fs";\nsetTimeout(() => appendFileSync(${JSON.stringify(runPaths(dir).events)}, ${JSON.stringify(lines)}), 1500);\n`,
+    );
+    const offset = readFileSync(runPaths(dir).events).length;
+    const resumed = startRun({ resume: dir, cliPath: slow });
+    expect(readStatus(dir)).toMatchObject({ state: "created", pid: resumed.pid });
+    expect(readStatus(dir).message).toBeUndefined();
+    const events: RunEvent[] = [];
+    for await (const event of watchRun(dir, { pollMs: 50, offset })) events.push(event);
+    expect(events.map((e) => e.type)).toEqual(["started", "done"]);
+  }, 30_000);
+
   it("a run marked failed by a waiter, with no final event written, ends its watchers with the status's reason", async () => {
     const dir = createRunDir(path.join(scratch(), "run"), resolveConfig("flow-time"));
     updateStatus(dir, { state: "failed", pid: null, step: 7, message: "the training process died" });

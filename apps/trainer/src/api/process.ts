@@ -80,8 +80,9 @@ export function startRun(options: StartRunOptions): StartedRun {
     if (child.pid === undefined) throw new Error(`could not start ${process.execPath} ${args.join(" ")}`);
     child.unref();
     // Record the pid at once, so that watchers notice a child that dies before it starts training. The child
-    // needs over a second to load before it writes its own status, so this write comes first.
-    updateStatus(dir, { pid: child.pid });
+    // needs over a second to load before it writes its own status, so this write comes first. A resumed run is
+    // `created` again until its child says `running`: its old final state would end a watcher before it restarts.
+    updateStatus(dir, { state: "created", pid: child.pid, message: undefined });
     return { dir, pid: child.pid, log };
   } finally {
     closeSync(fd);
