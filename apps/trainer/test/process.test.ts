@@ -4,7 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { cancelRun, startRun } from "../src/api/process.js";
-import { listRuns, readArtifacts, watchRun } from "../src/api/runs.js";
+import { listRuns, readArtifacts, runHasEnded, watchRun } from "../src/api/runs.js";
 import { resolveConfig } from "../src/config/resolve.js";
 import type { RunEvent } from "../src/run/events.js";
 import { runPaths } from "../src/run/layout.js";
@@ -160,32 +160,52 @@ describe("programmatic API", () => {
     expect(await cancelRun(started.dir)).toBe("failed");
   }, 30_000);
 
-  it("a resumed run's watcher waits for the new process, not the old final state (a slow-loading child)", async () => {
+  it("a resumed run's watchers follow the new session, not the old final state (a slow-loading child)", async () => {
     const runs = scratch();
     const dir = createRunDir(path.join(runs, "run"), resolveConfig("flow-time"));
-    updateStatus(dir, { state: "cancelled", pid: null, step: 5, message: "stopped; continue with --resume" });
-    writeFileSync(
-      runPaths(dir).events,
-      `${JSON.stringify({ type: "cancelled", time: "t", step: 5, checkpoint: null })}\n`,
-    );
-    // Stands in for a CLI that takes a second to load, then writes a whole (one-step) session.
+    const paths = runPaths(dir);
+    updateStatus(dir, {
+      state: "cancelled",
+      pid: null,
+      step: 5,
+      message: "stopped at a checkpoint; resume to continue",
+    });
+    writeFileSync(paths.events, `${JSON.stringify({ type: "cancelled", time: "t", step: 5, checkpoint: null })}\n`);
+    // Stands in for a CLI that takes 1.5 s to load, then trains one step, writing status before events as the loop does.
+    const started = { type: "started", time: "t", pid: 0, experiment: "flow-time", resumedAtStep: 5, totalSteps: 6 };
+    const done = { type: "done", time: "t", step: 6, finalLoss: 0.1, wallTime: 1, artifacts: [] };
     const slow = path.join(runs, "slow.js");
-    const session = [
-      { type: "started", time: "t", pid: 0, experiment: "flow-time", resumedAtStep: 5, totalSteps: 6 },
-      { type: "done", time: "t", step: 6, finalLoss: 0.1, wallTime: 1, artifacts: [] },
-    ];
-    const lines = session.map((e) => `${JSON.stringify(e)}\n`).join("");
     writeFileSync(
       slow,
-      `import { appendFileSync } from "node:fs";\nsetTimeout(() => appendFileSync(${JSON.stringify(runPaths(dir).events)}, ${JSON.stringify(lines)}), 1500);\n`,
+      `import { appendFileSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+const [status, events] = ${JSON.stringify([paths.status, paths.events])};
+const update = (change) => {
+  writeFileSync(status + ".tmp", JSON.stringify({ ...JSON.parse(readFileSync(status, "utf8")), ...change }));
+  renameSync(status + ".tmp", status);
+};
+const emit = (event) => appendFileSync(events, JSON.stringify(event) + "\\n");
+setTimeout(() => {
+  update({ state: "running", pid: process.pid });
+  emit(${JSON.stringify(started)});
+  update({ state: "done", pid: null, step: 6 });
+  emit(${JSON.stringify(done)});
+}, 1500);
+`,
     );
-    const offset = readFileSync(runPaths(dir).events).length;
+    const offset = readFileSync(paths.events).length;
     const resumed = startRun({ resume: dir, cliPath: slow });
     expect(readStatus(dir)).toMatchObject({ state: "created", pid: resumed.pid });
     expect(readStatus(dir).message).toBeUndefined();
-    const events: RunEvent[] = [];
-    for await (const event of watchRun(dir, { pollMs: 50, offset })) events.push(event);
-    expect(events.map((e) => e.type)).toEqual(["started", "done"]);
+    const collect = async (from: number) => {
+      const types: string[] = [];
+      for await (const event of watchRun(dir, { pollMs: 50, offset: from })) types.push(event.type);
+      return types;
+    };
+    // One watcher joins after the old session, one replays the whole run: both end with the new session's `done`.
+    const [fromOffset, fromStart] = await Promise.all([collect(offset), collect(0)]);
+    expect(fromOffset).toEqual(["started", "done"]);
+    expect(fromStart).toEqual(["cancelled", "started", "done"]);
+    expect(runHasEnded(dir)).toBe(true);
   }, 30_000);
 
   it("a run marked failed by a waiter, with no final event written, ends its watchers with the status's reason", async () => {

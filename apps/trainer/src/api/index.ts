@@ -20,6 +20,7 @@ export {
   type RunSummary,
   readArtifacts,
   readEvents,
+  runHasEnded,
   type WatchOptions,
   watchRun,
 } from "./runs.js";

@@ -50,6 +50,10 @@ function lastLine(file: string, tailBytes = 4096): string | null {
   return lines.length ? lines[lines.length - 1] : null;
 }
 
+function fileSize(file: string): number {
+  return existsSync(file) ? statSync(file).size : 0;
+}
+
 /** Whether events.jsonl ends with a final event (done, cancelled or failed): the run's process has said its last. */
 export function hasFinalEvent(dir: string): boolean {
   const line = lastLine(runPaths(dir).events);
@@ -59,6 +63,18 @@ export function hasFinalEvent(dir: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether a run has said its last: events.jsonl ends with a final event and no process is (re)starting it. A final
+ * event followed by more, or one while a resumed run is `created` or `running`, only ended an earlier session.
+ * A reader that has read up to byte `offset` passes it: the run has ended for it only if nothing follows.
+ */
+export function runHasEnded(dir: string, offset?: number): boolean {
+  if (offset !== undefined && fileSize(runPaths(dir).events) !== offset) return false;
+  if (!hasFinalEvent(dir)) return false;
+  const { state } = liveStatus(dir);
+  return state !== "created" && state !== "running";
 }
 
 /** The runs under `root` (directories holding a config.json), newest first. */
@@ -138,8 +154,9 @@ function eventForFinalStatus(status: RunStatus): RunEvent {
 }
 
 /**
- * Typed progress events of a run as they are written, until its final event (done, cancelled or failed). If the
- * process dies without one, a `failed` event is synthesised so that a watcher never waits forever.
+ * Typed progress events of a run as they are written, until its final event (done, cancelled or failed). A resumed
+ * run's earlier sessions end with final events too; the watch goes on through them (see `runHasEnded`). If the
+ * process dies without a final event, a `failed` one is synthesised so that a watcher never waits forever.
  */
 export async function* watchRun(dir: string, options: WatchOptions = {}): AsyncGenerator<RunEvent, void, undefined> {
   const pollMs = options.pollMs ?? 500;
@@ -151,10 +168,8 @@ export async function* watchRun(dir: string, options: WatchOptions = {}): AsyncG
   while (!options.signal?.aborted) {
     const batch = readEvents(dir, offset);
     offset = batch.offset;
-    for (const event of batch.events) {
-      yield event;
-      if (FINAL_EVENTS.has(event.type)) return;
-    }
+    for (const event of batch.events) yield event;
+    if (batch.events.length > 0 && runHasEnded(dir, offset)) return;
     if (batch.events.length === 0) {
       quietPolls++;
       // Check liveness only now and then; a run that has not started yet has no pid.
@@ -178,9 +193,12 @@ export async function* watchRun(dir: string, options: WatchOptions = {}): AsyncG
             return;
           }
           finalWithoutEvent = true;
-        }
+        } else finalWithoutEvent = false;
       }
-    } else quietPolls = 0;
+    } else {
+      quietPolls = 0;
+      finalWithoutEvent = false;
+    }
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }

@@ -154,7 +154,12 @@ export async function trainRun(options: TrainOptions): Promise<TrainOutcome> {
         if (signal?.aborted || step === options.stopAtStep) {
           const file = checkpointAt(epoch, batchIndex);
           // Status before the final event: whoever has seen the event reads the final state (see watchRun).
-          updateStatus(dir, { state: "cancelled", pid: null, step, message: "stopped; continue with --resume" });
+          updateStatus(dir, {
+            state: "cancelled",
+            pid: null,
+            step,
+            message: "stopped at a checkpoint; resume to continue",
+          });
           emit({ type: "cancelled", time: now(), step, checkpoint: file });
           return { state: "cancelled", step, totalSteps };
         }

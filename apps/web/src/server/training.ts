@@ -123,6 +123,27 @@ export class Training {
     (await trainer()).cancelRun(dir).catch((err: unknown) => console.error(`cancel ${id}:`, err));
   }
 
+  /**
+   * Continues a cancelled or failed run from its latest checkpoint (from the start if it had none) in a new detached
+   * process. The run keeps its directory, so its loss curve, grids and events carry on where they stopped.
+   */
+  async resume(id: string): Promise<void> {
+    const dir = await this.dir(id);
+    const { liveStatus, RunBusyError, startRun } = await trainer();
+    const { state } = liveStatus(dir);
+    if (state !== "cancelled" && state !== "failed") {
+      throw new ApiError("PRECONDITION_FAILED", `id: run '${id}' is ${state}; only a cancelled or failed run resumes`);
+    }
+    try {
+      const started = startRun({ resume: dir, threads: 1 });
+      await this.db.update(trainingRuns).set({ status: "running", pid: started.pid }).where(eq(trainingRuns.id, id));
+    } catch (err) {
+      // Two resumes at once: the second finds the first's process training the run.
+      if (err instanceof RunBusyError) throw new ApiError("PRECONDITION_FAILED", `id: run '${id}' is already running`);
+      throw err;
+    }
+  }
+
   /** Copies a finished run's exported model into the registry, where the galleries pick it up. */
   async promote(id: string): Promise<string> {
     const dir = await this.dir(id);
@@ -151,14 +172,15 @@ export class Training {
     opts: { offset?: number; signal?: AbortSignal },
   ): AsyncIterable<{ offset: number; events: RunEvent[] }> {
     const dir = await this.dir(id);
-    const { readEvents } = await trainer();
+    const { readEvents, runHasEnded } = await trainer();
     let offset = opts.offset ?? 0;
     while (!opts.signal?.aborted) {
       const batch = readEvents(dir, offset);
       offset = batch.offset;
       if (batch.events.length > 0) {
         yield { offset, events: batch.events };
-        if (batch.events.some((e) => e.type === "done" || e.type === "cancelled" || e.type === "failed")) return;
+        // A final event ends the stream unless more follow it (a resumed run's earlier session ended there).
+        if (runHasEnded(dir, offset)) return;
       }
       await new Promise((r) => setTimeout(r, 500));
     }

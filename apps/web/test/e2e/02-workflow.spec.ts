@@ -47,6 +47,26 @@ test("launch a short training run, watch its loss and grid update, and promote i
   await screenshot(page, "training");
 });
 
+test("cancel a run from the dashboard, then resume it to the end", async ({ page }) => {
+  await page.goto("/training");
+  await page.getByLabel("Experiment").selectOption("flow-class");
+  await page.getByLabel("Epochs").fill("10");
+  await page.getByLabel("Training examples").fill("1024");
+  await page.getByLabel("Hidden width D").fill("8");
+  await page.getByLabel("More overrides").fill("logEvery=1\nflow.sampleSteps=4");
+  await page.getByRole("button", { name: "Start training" }).click();
+
+  const detail = page.getByTestId("run-detail");
+  await expect(detail).toHaveAttribute("data-state", "running", { timeout: 60_000 });
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await expect(detail).toHaveAttribute("data-state", "cancelled", { timeout: 60_000 });
+  await page.getByRole("button", { name: "Resume" }).click();
+  // The page follows the resumed session live, to its last grid.
+  await expect(detail).toHaveAttribute("data-state", "done", { timeout: 120_000 });
+  await expect(detail.getByTestId("latest-grid")).toContainText("epoch 10");
+  await expect(detail).toContainText("step 160/160");
+});
+
 test("generate digits from a prompt; results are saved, re-runnable and shareable", async ({ page }) => {
   await page.goto("/prompts");
   // The embedded class-conditioned flow model is the default on a fresh portal.

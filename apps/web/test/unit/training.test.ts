@@ -1,4 +1,5 @@
 import path from "node:path";
+import type { RunEvent } from "@diffusion-studio/trainer/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCaller } from "@/server/api/root";
 import { createContext } from "@/server/api/trpc";
@@ -94,4 +95,38 @@ describe("training runs", () => {
     const end = await waitFor(id, ["cancelled", "done", "failed"]);
     expect(end.status.state).toBe("cancelled");
   }, 120_000);
+
+  it("resumes a cancelled run to the end; one event stream follows both sessions; only a stopped run resumes", async () => {
+    const total = 160; // 10 epochs of 16 batches
+    const { id } = await caller.training.start({
+      experiment: "flow-class",
+      overrides: { ...TINY, epochs: 10, trainExamples: 1024 },
+    });
+    await waitFor(id, ["running"]);
+    await caller.training.cancel({ id });
+    const stopped = await waitFor(id, ["cancelled", "done", "failed"]);
+    expect(stopped.status.state).toBe("cancelled");
+    expect(stopped.status.step).toBeLessThan(total);
+
+    await caller.training.resume({ id });
+    await expect(caller.training.resume({ id })).rejects.toMatchObject({
+      code: "PRECONDITION_FAILED",
+      message: expect.stringMatching(new RegExp(`^id: run '${id}' is (created|running|already running)`)),
+    });
+    const events: RunEvent[] = [];
+    for await (const batch of services.training.events(id, {})) events.push(...batch.events);
+    const types = events.map((e) => e.type);
+    expect(types.indexOf("cancelled")).toBeLessThan(types.lastIndexOf("started"));
+    expect(events.filter((e) => e.type === "started").at(-1)).toMatchObject({ resumedAtStep: stopped.status.step });
+    expect(events.at(-1)).toMatchObject({ type: "done", step: total });
+
+    const done = await caller.training.get({ id });
+    expect(done.status.state).toBe("done");
+    // The loss curve runs on across the two sessions: one point per step, none repeated.
+    expect(done.loss.step).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    await expect(caller.training.resume({ id })).rejects.toMatchObject({
+      code: "PRECONDITION_FAILED",
+      message: `id: run '${id}' is done; only a cancelled or failed run resumes`,
+    });
+  }, 180_000);
 });

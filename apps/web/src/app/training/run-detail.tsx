@@ -7,7 +7,7 @@ import Link from "next/link";
 import { useTRPC } from "@/trpc/react";
 import { stateTone } from "./run-state";
 
-/** One run, live: loss curve, the latest sample grid and all earlier ones, evaluation, cancel and promote. */
+/** One run, live: loss curve, the latest sample grid and all earlier ones, evaluation; cancel, resume, promote. */
 export function RunDetail({ id }: { id: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -16,8 +16,17 @@ export function RunDetail({ id }: { id: string }) {
     void queryClient.invalidateQueries({ queryKey: trpc.training.get.queryKey({ id }) });
     void queryClient.invalidateQueries({ queryKey: trpc.training.list.queryKey() });
   };
-  useSubscription(trpc.training.events.subscriptionOptions({ id }, { onData: refresh }));
+  const events = useSubscription(trpc.training.events.subscriptionOptions({ id }, { onData: refresh }));
   const cancel = useMutation(trpc.training.cancel.mutationOptions({ onSuccess: refresh }));
+  // The event stream ended with the run; a resumed run needs it again.
+  const resume = useMutation(
+    trpc.training.resume.mutationOptions({
+      onSuccess: () => {
+        refresh();
+        events.reset();
+      },
+    }),
+  );
   const promote = useMutation(
     trpc.training.promote.mutationOptions({
       onSuccess: () => {
@@ -48,6 +57,11 @@ export function RunDetail({ id }: { id: string }) {
               Cancel
             </Button>
           )}
+          {(d.status.state === "cancelled" || d.status.state === "failed") && (
+            <Button size="sm" onClick={() => resume.mutate({ id })} disabled={resume.isPending}>
+              Resume
+            </Button>
+          )}
           {d.status.state === "done" && d.hasModel && !d.promotedModelId && (
             <Button size="sm" onClick={() => promote.mutate({ id })} disabled={promote.isPending}>
               Promote to galleries
@@ -71,7 +85,9 @@ export function RunDetail({ id }: { id: string }) {
             .
           </Notice>
         )}
-        {(promote.error || cancel.error) && <Notice tone="error">{(promote.error ?? cancel.error)?.message}</Notice>}
+        {(promote.error || cancel.error || resume.error) && (
+          <Notice tone="error">{(promote.error ?? cancel.error ?? resume.error)?.message}</Notice>
+        )}
         <div className="grid grid-cols-1 gap-6 xl:grid-cols-[1fr_auto]">
           <div className="min-w-0">
             <h3 className="mb-2 text-xs font-medium text-neutral-400">Training loss</h3>

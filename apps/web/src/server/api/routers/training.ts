@@ -34,6 +34,12 @@ export const trainingRouter = {
     return { cancelling: true };
   }),
 
+  /** Continues a cancelled or failed run from its latest checkpoint. */
+  resume: teamProcedure.input(runId).mutation(async ({ ctx, input }) => {
+    await ctx.services.training.resume(input.id);
+    return { resuming: true };
+  }),
+
   promote: teamProcedure.input(runId).mutation(async ({ ctx, input }) => ({
     modelId: await ctx.services.training.promote(input.id),
   })),
