@@ -14,6 +14,7 @@ export { RunExistsError, RunNotFoundError, type RunState, type RunStatus } from 
 export { type EmbeddedModel, embeddedModels, embeddedModelsDir } from "./embedded.js";
 export { cancelRun, RunBusyError, type StartedRun, type StartRunOptions, startRun } from "./process.js";
 export {
+  type EventBatch,
   listRuns,
   liveStatus,
   type RunArtifacts,
@@ -23,4 +24,5 @@ export {
   runHasEnded,
   type WatchOptions,
   watchRun,
+  watchRunBatches,
 } from "./runs.js";

@@ -153,12 +153,26 @@ function eventForFinalStatus(status: RunStatus): RunEvent {
   return { type: "failed", time, step: status.step, error };
 }
 
+/** Events read together, and the byte offset after them (pass it back as `offset` to go on from there). */
+export interface EventBatch {
+  readonly events: readonly RunEvent[];
+  readonly offset: number;
+}
+
 /**
  * Typed progress events of a run as they are written, until its final event (done, cancelled or failed). A resumed
  * run's earlier sessions end with final events too; the watch goes on through them (see `runHasEnded`). If the
  * process dies without a final event, a `failed` one is synthesised so that a watcher never waits forever.
  */
 export async function* watchRun(dir: string, options: WatchOptions = {}): AsyncGenerator<RunEvent, void, undefined> {
+  for await (const batch of watchRunBatches(dir, options)) yield* batch.events;
+}
+
+/** `watchRun` in batches with their byte offsets, for a gateway whose clients reconnect where they left off. */
+export async function* watchRunBatches(
+  dir: string,
+  options: WatchOptions = {},
+): AsyncGenerator<EventBatch, void, undefined> {
   const pollMs = options.pollMs ?? 500;
   let offset = options.offset ?? 0;
   let quietPolls = 0;
@@ -168,36 +182,30 @@ export async function* watchRun(dir: string, options: WatchOptions = {}): AsyncG
   while (!options.signal?.aborted) {
     const batch = readEvents(dir, offset);
     offset = batch.offset;
-    for (const event of batch.events) yield event;
-    if (batch.events.length > 0 && runHasEnded(dir, offset)) return;
-    if (batch.events.length === 0) {
-      quietPolls++;
-      // Check liveness only now and then; a run that has not started yet has no pid.
-      if (quietPolls % 4 === 0) {
-        const status = readStatus(dir);
-        if (isOrphaned(status)) {
-          const tail = readEvents(dir, offset);
-          for (const event of tail.events) yield event;
-          if (tail.events.some((e) => FINAL_EVENTS.has(e.type))) return;
-          yield {
-            type: "failed",
-            time: new Date().toISOString(),
-            step: status.step,
-            error: `the training process (pid ${status.pid}) ended without a final event; see ${runPaths(dir).log}`,
-          };
-          return;
-        }
-        if (FINAL_STATES.has(status.state)) {
-          if (finalWithoutEvent) {
-            yield eventForFinalStatus(status);
-            return;
-          }
-          finalWithoutEvent = true;
-        } else finalWithoutEvent = false;
-      }
-    } else {
+    if (batch.events.length > 0) {
+      yield batch;
+      if (runHasEnded(dir, offset)) return;
       quietPolls = 0;
       finalWithoutEvent = false;
+    } else if (++quietPolls % 4 === 0) {
+      // Check liveness only now and then; a run that has not started yet has no pid.
+      const status = readStatus(dir);
+      if (isOrphaned(status)) {
+        const tail = readEvents(dir, offset);
+        offset = tail.offset;
+        if (tail.events.length > 0) yield tail;
+        if (tail.events.some((e) => FINAL_EVENTS.has(e.type))) return;
+        const error = `the training process (pid ${status.pid}) ended without a final event; see ${runPaths(dir).log}`;
+        yield { events: [{ type: "failed", time: new Date().toISOString(), step: status.step, error }], offset };
+        return;
+      }
+      if (FINAL_STATES.has(status.state)) {
+        if (finalWithoutEvent) {
+          yield { events: [eventForFinalStatus(status)], offset };
+          return;
+        }
+        finalWithoutEvent = true;
+      } else finalWithoutEvent = false;
     }
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }

@@ -1,7 +1,7 @@
 import "server-only";
 import fs from "node:fs/promises";
 import path from "node:path";
-import type { RunEvent } from "@diffusion-studio/trainer/api";
+import type { EventBatch } from "@diffusion-studio/trainer/api";
 import { eq } from "drizzle-orm";
 import { ApiError } from "@/shared/errors";
 import type { DataDir } from "./data-dir";
@@ -166,24 +166,13 @@ export class Training {
     return modelId;
   }
 
-  /** The run's events from byte `offset` on, then new ones as the trainer writes them, until it ends. */
-  async *events(
-    id: string,
-    opts: { offset?: number; signal?: AbortSignal },
-  ): AsyncIterable<{ offset: number; events: RunEvent[] }> {
+  /**
+   * The run's events from byte `offset` on, then new ones as the trainer writes them, until it ends — through a
+   * resumed run's earlier sessions, and with a `failed` event if its process dies without saying so.
+   */
+  async *events(id: string, opts: { offset?: number; signal?: AbortSignal }): AsyncIterable<EventBatch> {
     const dir = await this.dir(id);
-    const { readEvents, runHasEnded } = await trainer();
-    let offset = opts.offset ?? 0;
-    while (!opts.signal?.aborted) {
-      const batch = readEvents(dir, offset);
-      offset = batch.offset;
-      if (batch.events.length > 0) {
-        yield { offset, events: batch.events };
-        // A final event ends the stream unless more follow it (a resumed run's earlier session ended there).
-        if (runHasEnded(dir, offset)) return;
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    yield* (await trainer()).watchRunBatches(dir, { offset: opts.offset, signal: opts.signal });
   }
 
   private async dir(id: string): Promise<string> {

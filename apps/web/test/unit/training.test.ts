@@ -96,6 +96,22 @@ describe("training runs", () => {
     expect(end.status.state).toBe("cancelled");
   }, 120_000);
 
+  it("ends the event stream with `failed` when the run's process dies without a word", async () => {
+    const { id } = await caller.training.start({
+      experiment: "flow-class",
+      overrides: { ...TINY, epochs: 50, trainExamples: 1024 },
+    });
+    const running = await waitFor(id, ["running"]);
+    process.kill(running.status.pid!, "SIGKILL");
+    const events: RunEvent[] = [];
+    for await (const batch of services.training.events(id, {})) events.push(...batch.events);
+    expect(events.at(-1)).toMatchObject({
+      type: "failed",
+      error: expect.stringMatching(/ended without a final event/),
+    });
+    expect((await caller.training.get({ id })).status.state).toBe("failed");
+  }, 120_000);
+
   it("resumes a cancelled run to the end; one event stream follows both sessions; only a stopped run resumes", async () => {
     const total = 160; // 10 epochs of 16 batches
     const { id } = await caller.training.start({
