@@ -6,7 +6,7 @@ import * as ort from "onnxruntime-node";
 import { InferenceModel } from "./runtime/inference-model.js";
 import { baseSessionOptions, cudaProviderInstalled, type NodeRuntimeOptions } from "./runtime/node-options.js";
 import type { Runtime } from "./runtime/runtime.js";
-import { Trainer, type TrainerOptions } from "./runtime/trainer.js";
+import { NonFiniteLossError, Trainer, type TrainerOptions } from "./runtime/trainer.js";
 
 export { cudaProviderInstalled, type NodeRuntimeOptions };
 
@@ -83,4 +83,4 @@ export {
   type TrainerOptions,
   type TrainingBatch,
 } from "./runtime/trainer.js";
-export { InferenceModel, Trainer };
+export { InferenceModel, NonFiniteLossError, Trainer };

@@ -1,6 +1,6 @@
 /** The safetensors container and the checkpoint format on top of it. */
 import { describe, expect, it } from "vitest";
-import { decodeCheckpoint, encodeCheckpoint } from "../src/checkpoint/checkpoint.js";
+import { CHECKPOINT_FORMAT, decodeCheckpoint, encodeCheckpoint } from "../src/checkpoint/checkpoint.js";
 import { decodeSafetensors, encodeSafetensors } from "../src/checkpoint/safetensors.js";
 import { ADAM_DEFAULTS } from "../src/graph/adam.js";
 
@@ -44,5 +44,22 @@ describe("checkpoint", () => {
 
   it("refuses a safetensors file that is not a checkpoint", () => {
     expect(() => decodeCheckpoint(encodeSafetensors(tensors, { format: "other" }))).toThrow(/`format`/);
+  });
+
+  it("refuses metadata a resume would turn into NaN weights, naming the field", () => {
+    const meta = { format: CHECKPOINT_FORMAT, kind: "flow-time", D: "4", step: "3", lr: "0.01", adam: "{}" };
+    const withMeta = (change: Record<string, string>) => encodeSafetensors(tensors, { ...meta, ...change });
+    expect(() => decodeCheckpoint(withMeta({ adam: JSON.stringify(ADAM_DEFAULTS) }))).not.toThrow();
+    expect(() => decodeCheckpoint(withMeta({ lr: "abc" }))).toThrow(
+      "checkpoint: `lr` must be a finite number ≥ 0; got abc",
+    );
+    expect(() => decodeCheckpoint(withMeta({ step: "-7" }))).toThrow(
+      /checkpoint: `step` must be a non-negative integer/,
+    );
+    expect(() => decodeCheckpoint(withMeta({ D: "x" }))).toThrow(/checkpoint: `D`/);
+    expect(() => decodeCheckpoint(withMeta({ adam: "{" }))).toThrow(/checkpoint: `adam` is not JSON/);
+    expect(() => decodeCheckpoint(withMeta({ adam: JSON.stringify({ ...ADAM_DEFAULTS, beta1: 1 }) }))).toThrow(
+      "checkpoint: `adam.beta1` must be a number in [0, 1); got 1",
+    );
   });
 });

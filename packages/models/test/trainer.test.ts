@@ -115,6 +115,43 @@ describe("Trainer", () => {
     expect(trainer.stepCount).toBe(2);
   });
 
+  it("refuses non-finite inputs and drops a diverged step, so no NaN reaches the state or a checkpoint", async () => {
+    const trainer = await createTrainer({ kind: "flow-time", D: 4, batchSize: 4, lr: 1e-2, runtime });
+    const good = flowBatch(mulberry32(7), 4);
+    await trainer.step(good);
+    const before = new Map([...trainer.stateTensors()].map(([k, v]) => [k, v.slice()]));
+    const x = good.x.slice();
+    x[5] = Number.NaN;
+    await expect(trainer.step({ ...good, x })).rejects.toThrow("`x` holds NaN at index 5");
+    const target = good.target.slice();
+    target[0] = Number.POSITIVE_INFINITY;
+    await expect(trainer.step({ ...good, target })).rejects.toThrow("`target` holds Infinity at index 0");
+    // Finite inputs whose loss overflows float32: the step is refused and its update dropped.
+    await expect(trainer.step({ ...good, target: good.target.map((v) => v * 1e30) })).rejects.toThrow(
+      /the loss is Infinity at step 2: the update was not applied \(the weights are those of step 1\)/,
+    );
+    expect(trainer.stepCount).toBe(1);
+    for (const [name, value] of trainer.stateTensors()) expect(value, name).toEqual(before.get(name));
+    const resumed = await createTrainer({
+      kind: "flow-time",
+      D: 4,
+      batchSize: 4,
+      checkpoint: trainer.saveCheckpoint(),
+      runtime,
+    });
+    expect((await resumed.step(good)).loss).toBe((await trainer.step(good)).loss);
+  });
+
+  it("resumes with the checkpoint's Adam settings unless told otherwise", async () => {
+    const adam = { beta1: 0.5, beta2: 0.9, eps: 1e-3 };
+    const batches = [1, 2, 3].map((seed) => flowBatch(mulberry32(seed), 4));
+    const a = await createTrainer({ kind: "flow-time", D: 4, batchSize: 4, lr: 1e-2, adam, runtime });
+    await a.step(batches[0]!);
+    const b = await createTrainer({ kind: "flow-time", D: 4, batchSize: 4, checkpoint: a.saveCheckpoint(), runtime });
+    expect(b.adam).toEqual(adam);
+    for (const batch of batches.slice(1)) expect((await b.step(batch)).loss).toBe((await a.step(batch)).loss);
+  });
+
   it("names the bad field", async () => {
     await expect(createTrainer({ kind: "vae" as "denoiser", D: 4, batchSize: 4, runtime })).rejects.toThrow(/`kind`/);
     await expect(createTrainer({ kind: "denoiser", D: 0, batchSize: 4, runtime })).rejects.toThrow(/`D`/);
@@ -129,6 +166,9 @@ describe("Trainer", () => {
     expect(() => {
       trainer.lr = Number.NaN;
     }).toThrow(/`lr`/);
+    await expect(
+      createTrainer({ kind: "denoiser", D: 4, batchSize: 4, adam: { beta1: 1, beta2: 0.999, eps: 1e-8 }, runtime }),
+    ).rejects.toThrow("`adam.beta1` must be a number in [0, 1); got 1");
     expect(() => createNodeRuntime({ device: "tpu" as "cpu" })).toThrow(/`device`/);
     expect(() => createNodeRuntime({ threads: 0 })).toThrow(/`threads`.*\[1, 256\]/);
     // "auto" on a machine without onnxruntime-node's CUDA provider libraries is plain CPU

@@ -3,7 +3,7 @@
  * moments as `optimizer.exp_avg.<name>` / `optimizer.exp_avg_sq.<name>`, and the step, lr, kind, D and Adam settings
  * in `__metadata__`. Resuming from one reproduces the uninterrupted run exactly.
  */
-import type { AdamOptions } from "../graph/adam.js";
+import { type AdamOptions, assertAdam } from "../graph/adam.js";
 import { assertModelKind, type ModelKind } from "../nn/kinds.js";
 import { decodeSafetensors, encodeSafetensors } from "./safetensors.js";
 
@@ -41,13 +41,22 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
     throw new Error(`checkpoint: \`format\` is "${format}", expected "${CHECKPOINT_FORMAT}"`);
   }
   assertModelKind(kind ?? "");
-  return {
-    kind: kind as ModelKind,
-    D: Number(D),
-    step: Number(step),
-    lr: Number(lr),
-    adam: JSON.parse(adam ?? "{}") as AdamOptions,
-    tensors,
-    extra,
-  };
+  const width = Number(D);
+  if (!Number.isInteger(width) || width < 1)
+    throw new RangeError(`checkpoint: \`D\` must be a positive integer; got ${D}`);
+  const steps = Number(step);
+  if (!Number.isInteger(steps) || steps < 0) {
+    throw new RangeError(`checkpoint: \`step\` must be a non-negative integer; got ${step}`);
+  }
+  const rate = Number(lr);
+  if (!Number.isFinite(rate) || rate < 0)
+    throw new RangeError(`checkpoint: \`lr\` must be a finite number ≥ 0; got ${lr}`);
+  let settings: AdamOptions;
+  try {
+    settings = JSON.parse(adam ?? "") as AdamOptions;
+  } catch {
+    throw new Error(`checkpoint: \`adam\` is not JSON; got ${adam}`);
+  }
+  assertAdam(settings, "checkpoint: ");
+  return { kind: kind as ModelKind, D: width, step: steps, lr: rate, adam: settings, tensors, extra };
 }

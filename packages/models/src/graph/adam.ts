@@ -15,6 +15,20 @@ export interface AdamOptions {
 
 export const ADAM_DEFAULTS: AdamOptions = { beta1: 0.9, beta2: 0.999, eps: 1e-8 };
 
+/** β1, β2 in [0, 1) and eps in (0, 1]: β = 1 divides by 1 − β^step = 0 and turns every weight into NaN. */
+export function assertAdam(adam: AdamOptions, prefix = ""): void {
+  if (typeof adam !== "object" || adam === null) throw new TypeError(`${prefix}\`adam\` must be { beta1, beta2, eps }`);
+  for (const key of ["beta1", "beta2"] as const) {
+    const value = adam[key];
+    if (typeof value !== "number" || !(value >= 0 && value < 1)) {
+      throw new RangeError(`${prefix}\`adam.${key}\` must be a number in [0, 1); got ${value}`);
+    }
+  }
+  if (typeof adam.eps !== "number" || !(adam.eps > 0 && adam.eps <= 1)) {
+    throw new RangeError(`${prefix}\`adam.eps\` must be a number in (0, 1]; got ${adam.eps}`);
+  }
+}
+
 export interface AdamState {
   readonly param: SymTensor;
   readonly grad: SymTensor;

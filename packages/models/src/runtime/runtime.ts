@@ -14,6 +14,15 @@ export interface Runtime {
 export type { InferenceSession, Tensor };
 
 /** Checks a flat batch array's length and returns the batch size it implies. */
+/** Refuses NaN and ±Infinity in a training input: one would turn every weight and Adam moment into NaN. */
+export function assertFinite(field: string, data: Float32Array): void {
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) {
+      throw new RangeError(`\`${field}\` holds ${data[i]} at index ${i}; training inputs must be finite numbers`);
+    }
+  }
+}
+
 export function batchOf(field: string, data: Float32Array | undefined, perItem: number, expected?: number): number {
   if (!(data instanceof Float32Array)) throw new TypeError(`\`${field}\` must be a Float32Array`);
   const batch = data.length / perItem;

@@ -3,7 +3,7 @@
  * graph per `step`. The tensors a step returns are the next step's inputs as they are: no copies.
  */
 import { decodeCheckpoint, encodeCheckpoint } from "../checkpoint/checkpoint.js";
-import { ADAM_DEFAULTS, type AdamOptions } from "../graph/adam.js";
+import { ADAM_DEFAULTS, type AdamOptions, assertAdam } from "../graph/adam.js";
 import {
   buildEvaluationGraph,
   buildInferenceGraph,
@@ -24,7 +24,7 @@ import {
   type ModelCard,
   type ModelKind,
 } from "../nn/kinds.js";
-import { batchOf, type InferenceSession, type Runtime, type Tensor } from "./runtime.js";
+import { assertFinite, batchOf, type InferenceSession, type Runtime, type Tensor } from "./runtime.js";
 
 export interface TrainerOptions {
   readonly kind: ModelKind;
@@ -36,6 +36,7 @@ export interface TrainerOptions {
   readonly seed?: number;
   /** Initial learning rate. Default 1e-3. */
   readonly lr?: number;
+  /** Adam's β1, β2 and eps (default PyTorch's; when resuming, the checkpoint's). */
   readonly adam?: AdamOptions;
   /** Resume from `saveCheckpoint()` bytes (kind and D must match). */
   readonly checkpoint?: Uint8Array;
@@ -74,6 +75,11 @@ const IMAGE_SIZE = IMAGE_SHAPE[0] * IMAGE_SHAPE[1] * IMAGE_SHAPE[2];
 
 function assertLr(lr: number): void {
   if (!Number.isFinite(lr) || lr < 0 || lr > 10) throw new RangeError(`\`lr\` must be a number in [0, 10]; got ${lr}`);
+}
+
+/** A training step diverged: its loss was NaN or infinite, so its update was dropped. */
+export class NonFiniteLossError extends Error {
+  override name = "NonFiniteLossError";
 }
 
 export class Trainer {
@@ -125,9 +131,11 @@ export class Trainer {
     }
   }
 
-  static async create(runtime: Runtime, options: TrainerOptions): Promise<Trainer> {
-    assertModelKind(options.kind);
-    assertWidth(options.D);
+  static async create(runtime: Runtime, requested: TrainerOptions): Promise<Trainer> {
+    assertModelKind(requested.kind);
+    assertWidth(requested.D);
+    if (requested.adam) assertAdam(requested.adam);
+    let options = requested;
     let values: NamedTensors;
     let step = 0;
     let lr = options.lr ?? 1e-3;
@@ -142,6 +150,8 @@ export class Trainer {
       values = new Map([...ckpt.tensors].map(([k, v]) => [k, v.data]));
       step = ckpt.step;
       lr = options.lr ?? ckpt.lr;
+      // Resuming exactly means resuming with the Adam settings the moments were made with.
+      options = { ...options, adam: options.adam ?? ckpt.adam };
     } else {
       values = options.initialWeights ?? initWeights(options.kind, options.D, options.seed ?? 0);
     }
@@ -173,7 +183,10 @@ export class Trainer {
     return c;
   }
 
-  /** One training step on a batch; returns the loss before the update. */
+  /**
+   * One training step on a batch; returns the loss before the update. Non-finite inputs are refused, and a step whose
+   * loss is not finite is not applied (the state stays that of the previous step), so that no NaN reaches a checkpoint.
+   */
   async step(batch: TrainingBatch): Promise<StepResult> {
     const b = batchOf("x", batch.x, IMAGE_SIZE);
     const { graph, session } = await this.compiled(b);
@@ -182,6 +195,7 @@ export class Trainer {
       const data = batch[input.name as keyof TrainingBatch];
       const perItem = input.shape.slice(1).reduce((p, q) => p * q, 1);
       batchOf(input.name, data, perItem, b);
+      assertFinite(input.name, data!);
       feeds[input.name] = this.runtime.tensor(data!, input.shape);
     }
     const next = this.steps + 1;
@@ -189,9 +203,16 @@ export class Trainer {
     feeds.step = this.runtime.tensor(new Float32Array([next]), []);
     for (const [name, tensor] of this.state) feeds[name] = tensor;
     const out = await session.run(feeds);
+    const loss = (out.loss!.data as Float32Array)[0]!;
+    if (!Number.isFinite(loss)) {
+      throw new NonFiniteLossError(
+        `the loss is ${loss} at step ${next}: the update was not applied (the weights are those of step ${this.steps}); ` +
+          `a lower \`lr\` (now ${this.lrValue}) may help`,
+      );
+    }
     for (const name of graph.stateNames) this.state.set(name, out[nextName(name)]!);
     this.steps = next;
-    return { loss: (out.loss!.data as Float32Array)[0]! };
+    return { loss };
   }
 
   /**
