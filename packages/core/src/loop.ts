@@ -43,6 +43,7 @@ export interface LoopOptions extends RunOptions {
 export async function runReverseLoop(options: LoopOptions): Promise<ImageBatch> {
   const { sampler, startIndex, signal } = options;
   const every = checkNumber("progressEvery", options.progressEvery ?? 1, { min: 1, integer: true });
+  checkNumber("startIndex", startIndex, { min: 0, max: sampler.numSteps - 1, integer: true });
   let x = options.x;
   const totalSteps = sampler.numSteps - startIndex;
   for (let i = startIndex; i < sampler.numSteps; i++) {

@@ -38,6 +38,8 @@ const INV = Array.from({ length: 24 }, (_, k) => (k === 0 ? 0 : 1 / k));
  * Error < 2e-16 relative to the true value (tested against Math.log).
  */
 export function portableLog(x: number): number {
+  // Outside (0, 1] the scaling loop below would never end (x ≤ 0) or the series would not converge.
+  if (!(x > 0 && x <= 1)) throw new RangeError(`\`x\` must be a number in (0, 1] (got ${x})`);
   let m = x;
   let e = 0;
   // Scale into [√½, √2) by exact powers of two.

@@ -7,9 +7,21 @@ export interface ImageBatch {
 
 export type Shape = readonly [number, number, number, number];
 
+/** The most values one batch may hold: 2^28 float32s (1 GiB), far beyond any model here; more is a mistaken shape. */
+export const MAX_BATCH_VALUES = 2 ** 28;
+
 /** Makes a batch; without `data` it is all zeros. */
 export function imageBatch(shape: Shape, data?: Float32Array): ImageBatch {
+  // (errors.ts has the general checks but imports this module's types; these stay local to keep the graph acyclic.)
+  if (shape?.length !== 4 || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new RangeError(`\`shape\` must be [B, C, H, W] of non-negative integers (got [${shape?.join(", ")}])`);
+  }
   const size = shape[0] * shape[1] * shape[2] * shape[3];
+  if (size > MAX_BATCH_VALUES) {
+    throw new RangeError(
+      `\`shape\` [${shape.join(", ")}] holds ${size} values; a batch may hold at most ${MAX_BATCH_VALUES} (1 GiB)`,
+    );
+  }
   if (data && data.length !== size) {
     throw new RangeError(`\`data\` length ${data.length} does not match shape [${shape.join(", ")}] (${size})`);
   }
@@ -32,6 +44,13 @@ export function cloneBatch(batch: ImageBatch): ImageBatch {
 
 /** Items [start, start + count) of a batch, copied. */
 export function sliceBatch(batch: ImageBatch, start: number, count: number): ImageBatch {
+  const items = batch.shape[0];
+  if (!Number.isInteger(start) || start < 0 || start > items) {
+    throw new RangeError(`\`start\` must be an integer in [0, ${items}] (got ${start})`);
+  }
+  if (!Number.isInteger(count) || count < 0 || start + count > items) {
+    throw new RangeError(`\`count\` must be an integer in [0, ${items - start}] (got ${count})`);
+  }
   const n = itemSize(batch);
   return imageBatch(
     [count, batch.shape[1], batch.shape[2], batch.shape[3]],
@@ -62,6 +81,10 @@ export function concatBatches(batches: readonly ImageBatch[]): ImageBatch {
 
 /** Repeats each item of a batch `times` times in place order: [a, b] × 2 → [a, b, a, b]. */
 export function tileBatch(batch: ImageBatch, times: number): ImageBatch {
+  const most = Math.floor(MAX_BATCH_VALUES / Math.max(1, batch.data.length));
+  if (!Number.isInteger(times) || times < 1 || times > most) {
+    throw new RangeError(`\`times\` must be an integer in [1, ${most}] (got ${times})`);
+  }
   return concatBatches(Array.from({ length: times }, () => batch));
 }
 

@@ -1,11 +1,14 @@
 import { checkNumber, checkOneOf } from "./errors.js";
 
+/** The largest T a schedule may have (`makeSchedule`'s bound): timestep lists stay small arrays. */
+const MAX_TRAIN_TIMESTEPS = 100_000;
+
 /**
  * The course's strided list: `start`, `start − stride`, … down to `end` (inclusive when reached).
  * The defaults give 990, 960, …, 30, 0 (34 entries), equal to Python's range(990, −1, −30).
  */
 export function stridedTimesteps(start = 990, stride = 30, end = 0): number[] {
-  checkNumber("start", start, { min: 0, integer: true });
+  checkNumber("start", start, { min: 0, max: MAX_TRAIN_TIMESTEPS - 1, integer: true });
   checkNumber("stride", stride, { min: 1, integer: true });
   checkNumber("end", end, { min: 0, max: start, integer: true });
   const out: number[] = [];
@@ -26,7 +29,7 @@ export function spacedTimesteps(
   numTrainTimesteps = 1000,
   spacing: TimestepSpacing = "leading",
 ): number[] {
-  checkNumber("numTrainTimesteps", numTrainTimesteps, { min: 1, integer: true });
+  checkNumber("numTrainTimesteps", numTrainTimesteps, { min: 1, max: MAX_TRAIN_TIMESTEPS, integer: true });
   checkNumber("numInferenceSteps", numInferenceSteps, { min: 1, max: numTrainTimesteps, integer: true });
   checkOneOf("spacing", spacing, ["leading", "trailing", "linspace"]);
   const N = numInferenceSteps;

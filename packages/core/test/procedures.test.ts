@@ -4,24 +4,33 @@ import {
   type CancelSignal,
   type Condition,
   courseSampler,
+  type Denoiser,
   FlowEulerSampler,
   flipView,
   forwardProcess,
   hybridImage,
   type ImageBatch,
   identityView,
+  imageBatch,
   imageToImage,
   inpaint,
   iterativeDenoise,
+  type ModelPrediction,
   NoiseRecorder,
   oneStepDenoise,
+  portableLog,
   Rng,
   rotateView,
+  runReverseLoop,
   type Sampler,
   StridedDdpmSampler,
   sample,
   scaleView,
   sdedit,
+  sliceBatch,
+  spacedTimesteps,
+  stridedTimesteps,
+  tileBatch,
   visualAnagram,
 } from "../src/index.js";
 import { gaussianVelocityOracle, mixingDenoiser } from "./helpers/oracles.js";
@@ -442,5 +451,56 @@ describe("cancellation and errors", () => {
     expect(() => new StridedDdpmSampler({ thresholding: { ratio: 1.5, maxValue: 1.5 } })).toThrow(
       /`thresholding.ratio` must be a finite number in \[0, 1\] \(got 1.5\)/,
     );
+  });
+});
+
+describe("low-level helpers refuse what would hang, crash or return garbage", () => {
+  it("timestep lists, portableLog and batch shapes name the field and the range", () => {
+    expect(() => stridedTimesteps(2e8, 1, 0)).toThrow("`start` must be an integer in [0, 99999] (got 200000000)");
+    expect(() => spacedTimesteps(5e8, 5e8)).toThrow("`numTrainTimesteps` must be an integer in [1, 100000]");
+    expect(() => portableLog(0)).toThrow("`x` must be a number in (0, 1] (got 0)");
+    expect(() => portableLog(Number.NaN)).toThrow("`x` must be a number in (0, 1] (got NaN)");
+    expect(() => imageBatch([Number.NaN, 1, 2, 2])).toThrow("`shape` must be [B, C, H, W] of non-negative integers");
+    expect(() => imageBatch([-1, 1, 2, 2])).toThrow("`shape` must be [B, C, H, W] of non-negative integers");
+    expect(() => imageBatch([4096, 3, 256, 256])).toThrow(/holds 805306368 values; a batch may hold at most 268435456/);
+    const two = imageBatch([2, 1, 2, 2]);
+    expect(() => tileBatch(two, 2.7)).toThrow("`times` must be an integer in [1, 33554432] (got 2.7)");
+    expect(() => tileBatch(two, 1e9)).toThrow("`times` must be an integer in [1, 33554432] (got 1000000000)");
+    expect(() => sliceBatch(two, 1, 5)).toThrow("`count` must be an integer in [0, 1] (got 5)");
+    expect(() => sliceBatch(two, -1, 1)).toThrow("`start` must be an integer in [0, 2] (got -1)");
+    expect(sliceBatch(two, 1, 1).shape).toEqual([1, 1, 2, 2]);
+  });
+
+  it("a bad time or start index is refused before the model runs", async () => {
+    let calls = 0;
+    const counting: Denoiser = {
+      info: { ...IF_INFO, learnedVariance: false },
+      predict: async ({ x }) => {
+        calls++;
+        return { kind: "epsilon", prediction: imageBatch(x.shape) };
+      },
+    };
+    await expect(
+      oneStepDenoise({ denoiser: counting, sampler: sampler(), x: image(1), t: 1000, condition: null }),
+    ).rejects.toThrow("`t` must be an integer in [0, 999] (got 1000)");
+    const flow = new FlowEulerSampler({ numSteps: 4 });
+    const info = { channels: 1, height: 4, width: 4, prediction: "velocity", time: "continuous" } as const;
+    const velocity = gaussianVelocityOracle(() => ({ mean: [0.5], std: [0.2] }), info);
+    await expect(
+      oneStepDenoise({ denoiser: velocity, sampler: flow, x: image(1, [1, 1, 4, 4]), t: Number.NaN, condition: null }),
+    ).rejects.toThrow("`t` must be a finite number in [0, 1] (got NaN)");
+    for (const startIndex of [Number.NaN, 100, -1]) {
+      await expect(
+        runReverseLoop({
+          sampler: sampler(),
+          x: image(1),
+          startIndex,
+          noise: new Rng(0),
+          predict: async (x) =>
+            (await counting.predict({ x, t: new Float32Array(1), conditions: [null] })) as ModelPrediction,
+        }),
+      ).rejects.toThrow(`\`startIndex\` must be an integer in [0, 10] (got ${startIndex})`);
+    }
+    expect(calls).toBe(0);
   });
 });

@@ -41,6 +41,7 @@ export async function oneStepDenoise(options: OneStepDenoiseOptions): Promise<Im
   const { denoiser, sampler, x, t } = options;
   checkFinite("x", x);
   checkCompatible(denoiser, sampler, x.shape);
+  sampler.checkTime(t); // before the model runs: a UNet call on IF takes seconds
   const branch = makeBranch("condition", options.condition, options.unconditional, x.shape[0]);
   const plan = { branches: [branch], guidanceScale: options.guidanceScale, reduction: "mean" as const };
   const output = await guidedPredict(denoiser, plan, x, t, options.signal);

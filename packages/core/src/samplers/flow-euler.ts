@@ -46,8 +46,13 @@ export class FlowEulerSampler implements Sampler {
     return false;
   }
 
+  checkTime(t: number): number {
+    return checkNumber("t", t, { min: 0, max: 1 });
+  }
+
   /** x̂1 = x_t + (1 − t)·u. */
   predictOriginal(t: number, x: ImageBatch, output: ModelPrediction): ImageBatch {
+    this.checkTime(t);
     const u = this.velocity(x, output);
     const out = imageBatch(x.shape);
     for (let i = 0; i < out.data.length; i++) out.data[i] = x.data[i]! + (1 - t) * u.data[i]!;

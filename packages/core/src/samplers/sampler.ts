@@ -38,6 +38,8 @@ export interface Sampler {
   stepNeedsNoise(index: number): boolean;
   /** One reverse step from levels[index] to levels[index + 1]. */
   step(index: number, x: ImageBatch, output: ModelPrediction, noise?: ImageBatch): StepOutput;
+  /** Returns `t`, or throws a RangeError naming it unless it is a time this sampler can denoise from. */
+  checkTime(t: number): number;
   /** The clean-image estimate from x at time t in one go (course §1.3). */
   predictOriginal(t: number, x: ImageBatch, output: ModelPrediction): ImageBatch;
   /** The serialisable config that rebuilds this sampler. */

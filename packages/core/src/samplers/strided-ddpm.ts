@@ -114,7 +114,12 @@ export class StridedDdpmSampler implements Sampler {
     return this.levels[index]! > 0;
   }
 
+  checkTime(t: number): number {
+    return checkNumber("t", t, { min: 0, max: this.schedule.numTrainTimesteps - 1, integer: true });
+  }
+
   predictOriginal(t: number, x: ImageBatch, output: ModelPrediction): ImageBatch {
+    this.checkTime(t);
     checkShape("prediction", output.prediction, x.shape);
     switch (output.kind) {
       case "sample":
