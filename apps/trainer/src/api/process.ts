@@ -71,18 +71,24 @@ export function startRun(options: StartRunOptions): StartedRun {
     createRunDir(dir, config);
   }
   const cli = options.cliPath ?? defaultCliPath();
-  if (!existsSync(cli)) throw new Error(`trainer CLI not found at ${cli}; build @diffusion-studio/trainer first`);
+  const fail = (message: string) => {
+    updateStatus(dir, { state: "failed", pid: null, message });
+    return new Error(message);
+  };
+  if (!existsSync(cli)) throw fail(`trainer CLI not found at ${cli}; build @diffusion-studio/trainer first`);
+  // A resumed run is `created` again until its child says `running`: its old final state would end a watcher
+  // before the new process starts. Written before the spawn, so it can never overwrite the child's own status.
+  updateStatus(dir, { state: "created", pid: null, message: undefined });
   const log = runPaths(dir).log;
   const fd = openSync(log, "a");
   try {
     const args = [cli, "train", "--resume", dir, ...(options.threads ? ["--threads", String(options.threads)] : [])];
     const child = spawn(process.execPath, args, { detached: true, stdio: ["ignore", fd, fd], env: process.env });
-    if (child.pid === undefined) throw new Error(`could not start ${process.execPath} ${args.join(" ")}`);
+    if (child.pid === undefined) throw fail(`could not start ${process.execPath} ${args.join(" ")}`);
     child.unref();
-    // Record the pid at once, so that watchers notice a child that dies before it starts training. The child
-    // needs over a second to load before it writes its own status, so this write comes first. A resumed run is
-    // `created` again until its child says `running`: its old final state would end a watcher before it restarts.
-    updateStatus(dir, { state: "created", pid: child.pid, message: undefined });
+    // Record the pid at once, so that watchers notice a child that dies before it starts training (the child
+    // needs over a second to load; if it has already written its own status, that one stands).
+    if (readStatus(dir).state === "created") updateStatus(dir, { pid: child.pid });
     return { dir, pid: child.pid, log };
   } finally {
     closeSync(fd);
@@ -117,6 +123,8 @@ export async function cancelRun(dir: string, { timeoutMs = 120_000, pollMs = 200
     status = readStatus(dir);
     // The run writes its final status, then its final event: it has ended once both are there (or it is gone).
     const alive = processAlive(pid);
+    // Another process owns the run now (it ended and was resumed meanwhile): its status is not ours to change.
+    if (status.pid !== null && status.pid !== pid) return status.state;
     if (status.state !== "running" && (hasFinalEvent(dir) || !alive)) return status.state;
     if (!alive) return updateStatus(dir, { state: "failed", pid: null, message: "the training process died" }).state;
   }

@@ -179,6 +179,8 @@ export async function* watchRunBatches(
   // A final status.json is written just before the final event; only a status that stays final with no event
   // across two liveness checks means the event will never come (a crash in between, or a waiter marked it failed).
   let finalWithoutEvent = false;
+  // A client reconnecting after the final event has nothing left to read.
+  if (runHasEnded(dir, offset)) return;
   while (!options.signal?.aborted) {
     const batch = readEvents(dir, offset);
     offset = batch.offset;

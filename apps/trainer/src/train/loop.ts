@@ -73,9 +73,10 @@ export async function trainRun(options: TrainOptions): Promise<TrainOutcome> {
   const { dir, signal } = options;
   const paths = runPaths(dir);
   const config = readRunConfig(dir);
+  // The reporter's log line goes first, like status before events: a watcher that has read an event finds both.
   const emit = (event: RunEvent) => {
-    appendJsonLine(paths.events, event);
     options.onEvent?.(event);
+    appendJsonLine(paths.events, event);
   };
 
   const checkpoint = loadCheckpoint(dir);

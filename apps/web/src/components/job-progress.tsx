@@ -30,8 +30,13 @@ export function JobProgress({ id, imageSize = 112 }: { id: string; imageSize?: n
           )}
         </div>
         {active && (
-          <Button variant="ghost" size="sm" onClick={() => cancel.mutate({ id })}>
-            Cancel
+          <Button
+            variant="ghost"
+            size="sm"
+            onClick={() => cancel.mutate({ id })}
+            disabled={cancel.isPending || cancel.isSuccess}
+          >
+            {cancel.isSuccess ? "Cancelling…" : "Cancel"}
           </Button>
         )}
       </div>

@@ -73,6 +73,17 @@ describe("LocalJobQueue", () => {
     expect((await collect(queue, "next")).at(-1)?.type).toBe("done");
   });
 
+  it("a second cancel of a running job does not kill the worker while it runs the next job", async () => {
+    queue = new LocalJobQueue({ workerScript, workers: 1, maxWaiting: 4, cancelGraceMs: 300 });
+    queue.submit("first", { steps: 50, stepMs: 20 });
+    queue.submit("second", { steps: 30, stepMs: 20 }); // 600 ms: still running when a stray kill timer would fire
+    await new Promise((r) => setTimeout(r, 100));
+    expect(queue.cancel("first")).toBe(true);
+    expect(queue.cancel("first")).toBe(true);
+    expect((await collect(queue, "first")).at(-1)?.type).toBe("cancelled");
+    expect((await collect(queue, "second")).at(-1)?.type).toBe("done");
+  });
+
   it("reports a crashed worker as an error and keeps serving", async () => {
     queue = new LocalJobQueue({ workerScript, workers: 1, maxWaiting: 4 });
     queue.submit("crash", { steps: 3, crash: true });

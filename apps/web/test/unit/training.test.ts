@@ -85,15 +85,18 @@ describe("training runs", () => {
     expect(last).toBe("done");
   }, 120_000);
 
-  it("cancels a running run", async () => {
+  it("cancels a running run, once however often it is asked", async () => {
     const { id } = await caller.training.start({
       experiment: "flow-class",
       overrides: { ...TINY, epochs: 50, trainExamples: 1024 },
     });
     await waitFor(id, ["running"]);
     await caller.training.cancel({ id });
+    // A second click while it stops must not become a second SIGINT (the trainer would exit without its checkpoint).
+    await caller.training.cancel({ id });
     const end = await waitFor(id, ["cancelled", "done", "failed"]);
     expect(end.status.state).toBe("cancelled");
+    expect(end.status.message).toBe("stopped at a checkpoint; resume to continue");
   }, 120_000);
 
   it("ends the event stream with `failed` when the run's process dies without a word", async () => {

@@ -24,6 +24,7 @@ export function RunDetail({ id }: { id: string }) {
       onSuccess: () => {
         refresh();
         events.reset();
+        cancel.reset();
       },
     }),
   );
@@ -53,8 +54,14 @@ export function RunDetail({ id }: { id: string }) {
         <>
           <Badge tone={stateTone(d.status.state)}>{d.status.state}</Badge>
           {running && (
-            <Button variant="danger" size="sm" onClick={() => cancel.mutate({ id })} disabled={cancel.isPending}>
-              Cancel
+            // Stays disabled until the run has stopped: a second stop request would end it without a checkpoint.
+            <Button
+              variant="danger"
+              size="sm"
+              onClick={() => cancel.mutate({ id })}
+              disabled={cancel.isPending || cancel.isSuccess}
+            >
+              {cancel.isSuccess ? "Stopping…" : "Cancel"}
             </Button>
           )}
           {(d.status.state === "cancelled" || d.status.state === "failed") && (

@@ -70,6 +70,8 @@ export class LocalJobQueue implements JobQueue {
       return true;
     }
     const slot = job.worker!;
+    // Already stopping: a second timer would outlive this job and kill the worker in the middle of the next one.
+    if (slot.killTimer) return true;
     this.send(slot, { type: "cancel", jobId });
     // A model call cannot be interrupted; if the worker does not stop in time, it is replaced.
     slot.killTimer = setTimeout(() => slot.child.kill("SIGKILL"), this.opts.cancelGraceMs ?? 3000);
