@@ -40,6 +40,11 @@ export interface DenoiserInfo {
   readonly time: "discrete" | "continuous";
   /** Whether `variance` is returned (DeepFloyd IF's learned range). */
   readonly learnedVariance: boolean;
+  /**
+   * Set when the denoiser is bound to a fixed number of images per branch (DeepFloyd stage II, bound to its
+   * low-resolution images): procedures then refuse any other batch size rather than pair images wrongly.
+   */
+  readonly batchSize?: number;
 }
 
 /**

@@ -107,10 +107,15 @@ export function checkCompatible(denoiser: Denoiser, sampler: Sampler, shape: Sha
       `\`denoiser.info.prediction\` must be one of ${sampler.accepts.map((k) => `"${k}"`).join(", ")} for the ${sampler.name} sampler (got "${info.prediction}")`,
     );
   }
-  const [, c, h, w] = shape;
+  const [b, c, h, w] = shape;
   if (c !== info.channels || h !== info.height || w !== info.width) {
     throw new RangeError(
       `image shape must be [B, ${info.channels}, ${info.height}, ${info.width}] for this denoiser (got [${shape.join(", ")}])`,
+    );
+  }
+  if (info.batchSize !== undefined && b !== info.batchSize) {
+    throw new RangeError(
+      `\`batchSize\` must be ${info.batchSize}: this denoiser is bound to ${info.batchSize} image(s) (got ${b})`,
     );
   }
 }

@@ -39,7 +39,8 @@ function unconditionalFirst(prompts: readonly string[], nullPrompt: string): num
 
 export function createStageDenoiser(unet: IfUnet, prompts: PromptEmbedder, lowRes?: LowResConditioning): Denoiser {
   const stage = unet.stage;
-  const info = stageInfo(unet);
+  // Stage II pairs batch item k with low-resolution image k in every branch; it takes exactly that many per branch.
+  const info = lowRes ? { ...stageInfo(unet), batchSize: lowRes.upscaledNoisy.shape[0] } : stageInfo(unet);
   const { imageChannels: c, sampleSize: s, textSeqLen, textDim } = stage;
   const plane = s * s;
   const item = c * plane;

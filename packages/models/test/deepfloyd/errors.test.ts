@@ -178,5 +178,17 @@ describe("prompts and inputs", () => {
     expect(() => model.stage2!.conditioned({ image: x, noise: new Rng(2), noiseLevel: 1000 })).toThrow(
       /`noiseLevel` must be an integer in \[0, 999\] \(got 1000\)/,
     );
+    // Two low-resolution images, one sample: the guided pair would see different images in its two halves.
+    const two = model.stage2!.conditioned({ image: new Rng(3).gaussian([2, 3, 16, 16]), noise: new Rng(2) });
+    expect(two.info.batchSize).toBe(2);
+    await expect(
+      sample({
+        denoiser: two,
+        sampler: model.stage2!.sampler({ numInferenceSteps: 2 }),
+        noise: new Rng(4),
+        condition: { prompt: model.prompts.storedPrompts[0]! },
+        guidanceScale: 4,
+      }),
+    ).rejects.toThrow("`batchSize` must be 2: this denoiser is bound to 2 image(s) (got 1)");
   });
 });
