@@ -1,5 +1,5 @@
 import type { CancelSignal, Condition, Denoiser } from "./denoiser.js";
-import { checkFinite, checkNumber } from "./errors.js";
+import { checkFinite, checkNumber, checkOneOf } from "./errors.js";
 import type { ModelPrediction } from "./samplers/sampler.js";
 import { concatBatches, type ImageBatch, imageBatch, itemSize } from "./tensor.js";
 import type { View } from "./views.js";
@@ -41,8 +41,19 @@ export async function guidedPredict(
   signal?: CancelSignal,
 ): Promise<ModelPrediction> {
   const b = x.shape[0];
+  checkNumber("t", t);
+  checkOneOf("reduction", plan.reduction, ["mean", "sum"]);
+  if (plan.branches.length === 0) throw new RangeError("`branches` must hold at least one branch");
   const guided = plan.guidanceScale !== undefined;
   const gamma = guided ? checkNumber("guidanceScale", plan.guidanceScale!, { min: 0 }) : 1;
+  plan.branches.forEach((branch, k) => {
+    if (branch.conditions.length !== b || (guided && branch.unconditional.length !== b)) {
+      throw new RangeError(
+        `\`branches[${k}]\` must have one condition${guided ? " and one unconditional" : ""} per image (${b}) ` +
+          `(got ${branch.conditions.length}${guided ? ` and ${branch.unconditional.length}` : ""})`,
+      );
+    }
+  });
   const perBranch = guided ? 2 : 1;
   const inputs: ImageBatch[] = [];
   const conditions: Condition[] = [];
@@ -94,6 +105,9 @@ export async function guidedPredict(
     }
     if (branch.view) g = branch.view.inverse(g);
     const part = branch.component ? branch.component(g) : g.data;
+    if (part.length !== n) {
+      throw new RangeError(`\`branches[${k}].component\` must return ${n} values, one per pixel (got ${part.length})`);
+    }
     for (let i = 0; i < n; i++) acc[i] = acc[i]! + part[i]!;
     if (varAcc && output.variance) {
       let v = imageBatch(x.shape, output.variance.data.slice(condOffset, condOffset + n));

@@ -18,6 +18,8 @@ export function fromUnitRange(batch: ImageBatch): ImageBatch {
 }
 
 export function clampBatch(batch: ImageBatch, min: number, max: number): ImageBatch {
+  checkNumber("min", min);
+  checkNumber("max", max, { min });
   return imageBatch(
     batch.shape,
     batch.data.map((v) => Math.min(Math.max(v, min), max)),

@@ -88,8 +88,15 @@ export function tileBatch(batch: ImageBatch, times: number): ImageBatch {
   return concatBatches(Array.from({ length: times }, () => batch));
 }
 
+function requireSameShape(name: string, batch: ImageBatch, like: ImageBatch): void {
+  if (!sameShape(batch.shape, like.shape)) {
+    throw new RangeError(`\`${name}\` must have shape [${like.shape.join(", ")}] (got [${batch.shape.join(", ")}])`);
+  }
+}
+
 /** Element-wise a·x + b·y (float64 arithmetic, one rounding to float32). */
 export function axpby(a: number, x: ImageBatch, b: number, y: ImageBatch): ImageBatch {
+  requireSameShape("y", y, x);
   const out = imageBatch(x.shape);
   const xd = x.data;
   const yd = y.data;
@@ -100,8 +107,12 @@ export function axpby(a: number, x: ImageBatch, b: number, y: ImageBatch): Image
 
 /** Per-element where: mask 1 takes `a`, mask 0 takes `b` (fractional masks blend). Mask broadcasts over B and C. */
 export function blend(mask: ImageBatch, a: ImageBatch, b: ImageBatch): ImageBatch {
+  requireSameShape("b", b, a);
   const [bs, c, h, w] = a.shape;
-  const [mb, mc] = mask.shape;
+  const [mb, mc, mh, mw] = mask.shape;
+  if ((mb !== 1 && mb !== bs) || (mc !== 1 && mc !== c) || mh !== h || mw !== w) {
+    throw new RangeError(`\`mask\` shape must be [1 or ${bs}, 1 or ${c}, ${h}, ${w}] (got [${mask.shape.join(", ")}])`);
+  }
   const hw = h * w;
   const out = imageBatch(a.shape);
   for (let n = 0; n < bs; n++) {

@@ -1,13 +1,18 @@
 import { describe, expect, it } from "vitest";
 import {
   AbortError,
+  axpby,
+  blend,
   type CancelSignal,
   type Condition,
+  clampBatch,
   courseSampler,
   type Denoiser,
+  dynamicThreshold,
   FlowEulerSampler,
   flipView,
   forwardProcess,
+  guidedPredict,
   hybridImage,
   type ImageBatch,
   identityView,
@@ -502,5 +507,35 @@ describe("low-level helpers refuse what would hang, crash or return garbage", ()
       ).rejects.toThrow(`\`startIndex\` must be an integer in [0, 10] (got ${startIndex})`);
     }
     expect(calls).toBe(0);
+  });
+});
+
+describe("tensor helpers and guidance refuse mismatched inputs", () => {
+  it("names the field and the expected shape or range", async () => {
+    const a = imageBatch([2, 1, 4, 4]);
+    const small = imageBatch([1, 1, 4, 4]);
+    expect(() => axpby(1, a, 1, small)).toThrow("`y` must have shape [2, 1, 4, 4] (got [1, 1, 4, 4])");
+    expect(() => blend(imageBatch([1, 1, 2, 2]), a, a)).toThrow(
+      "`mask` shape must be [1 or 2, 1 or 1, 4, 4] (got [1, 1, 2, 2])",
+    );
+    expect(() => blend(small, a, small)).toThrow("`b` must have shape [2, 1, 4, 4]");
+    expect(() => clampBatch(a, 1, -1)).toThrow("`max` must be a finite number ≥ 1 (got -1)");
+    expect(() => dynamicThreshold(a, 2, 1.5)).toThrow("`ratio` must be a finite number in [0, 1] (got 2)");
+    expect(() => dynamicThreshold(a, 0.5, 0)).toThrow("`maxValue` must be a finite number ≥ 1 (got 0)");
+    const denoiser = mixingDenoiser(IF_INFO, false);
+    const x = image(1);
+    const branch = { conditions: [PHOTO], unconditional: [null] };
+    await expect(guidedPredict(denoiser, { branches: [branch], reduction: "avg" as "mean" }, x, 10)).rejects.toThrow(
+      '`reduction` must be one of "mean", "sum" (got "avg")',
+    );
+    await expect(guidedPredict(denoiser, { branches: [branch], reduction: "mean" }, x, Number.NaN)).rejects.toThrow(
+      "`t` must be a finite number (got NaN)",
+    );
+    await expect(
+      guidedPredict(denoiser, { branches: [{ ...branch, conditions: [] }], reduction: "mean" }, x, 10),
+    ).rejects.toThrow("`branches[0]` must have one condition per image (1) (got 0)");
+    await expect(
+      guidedPredict(denoiser, { branches: [{ ...branch, component: () => [1, 2, 3] }], reduction: "sum" }, x, 10),
+    ).rejects.toThrow("`branches[0].component` must return 768 values, one per pixel (got 3)");
   });
 });

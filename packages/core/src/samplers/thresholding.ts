@@ -1,3 +1,4 @@
+import { checkNumber } from "../errors.js";
 import { type ImageBatch, imageBatch, itemSize } from "../tensor.js";
 
 const f = Math.fround;
@@ -8,6 +9,8 @@ const f = Math.fround;
  * float32 arithmetic).
  */
 export function dynamicThreshold(x0: ImageBatch, ratio: number, maxValue: number): ImageBatch {
+  checkNumber("ratio", ratio, { min: 0, max: 1 });
+  checkNumber("maxValue", maxValue, { min: 1 });
   const n = itemSize(x0);
   const out = imageBatch(x0.shape);
   const abs = new Float32Array(n);
