@@ -32,6 +32,26 @@ describe("safetensors", () => {
     f16.set(header, 8);
     expect(() => decodeSafetensors(f16)).toThrow(/`x` has dtype F16/);
   });
+
+  it("refuses a header that is not JSON or has impossible entries, naming the tensor", () => {
+    const withHeader = (text: string) => {
+      const header = new TextEncoder().encode(text);
+      const out = new Uint8Array(8 + header.length + 8);
+      new DataView(out.buffer).setBigUint64(0, BigInt(header.length), true);
+      out.set(header, 8);
+      return out;
+    };
+    expect(() => decodeSafetensors(withHeader("{not json"))).toThrow(/the header is not JSON/);
+    for (const entry of [
+      { dtype: "F32", data_offsets: [0, 4] },
+      { dtype: "F32", shape: [1], data_offsets: [-8, 0] },
+      { dtype: "F32", shape: [-1], data_offsets: [0, 4] },
+    ]) {
+      expect(() => decodeSafetensors(withHeader(JSON.stringify({ w: entry })))).toThrow(
+        "safetensors: tensor `w` needs a shape and two data_offsets of non-negative integers",
+      );
+    }
+  });
 });
 
 describe("checkpoint", () => {

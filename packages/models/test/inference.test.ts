@@ -124,6 +124,27 @@ describe("inference export", () => {
     await expect(model.run({ x: new Float32Array(100) })).rejects.toThrow(/`x`/);
     await model.dispose();
   });
+
+  it("refuses bytes that are not an exported model with a message, not a parser's internals", async () => {
+    await expect(loadInferenceModel(Uint8Array.of(9, 9, 9, 9, 9), { runtime })).rejects.toThrow(
+      /^`onnx` is not an ONNX model \(/,
+    );
+    const onnx = buildInferenceGraph("flow-time", 4, initWeights("flow-time", 4, 0));
+    const card = readModelCard(onnx);
+    const json = Buffer.from(JSON.stringify(card));
+    const at = Buffer.from(onnx).indexOf(json);
+    expect(at).toBeGreaterThan(0); // stored verbatim: it can be overwritten in place by a damaged card of equal length
+    const damaged = (replacement: string) => {
+      const bytes = onnx.slice();
+      bytes.set(Buffer.from(replacement.padEnd(json.length, " ")), at);
+      return bytes;
+    };
+    expect(() => readModelCard(damaged('{"kind":"flow-time"}'))).toThrow(
+      'the model card\'s `inputs` must list "x", "t" and/or "c" (got undefined)',
+    );
+    expect(() => readModelCard(damaged('{"kind":"vae"}'))).toThrow(/`kind` must be one of/);
+    expect(() => readModelCard(damaged("{"))).toThrow(/metadata is not JSON/);
+  });
 });
 
 describe("createDenoiser", () => {

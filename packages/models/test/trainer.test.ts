@@ -169,6 +169,8 @@ describe("Trainer", () => {
     await expect(
       createTrainer({ kind: "denoiser", D: 4, batchSize: 4, adam: { beta1: 1, beta2: 0.999, eps: 1e-8 }, runtime }),
     ).rejects.toThrow("`adam.beta1` must be a number in [0, 1); got 1");
+    trainer.dispose();
+    await expect(trainer.step({ x, t: new Float32Array(4), target: x })).rejects.toThrow(/this Trainer was disposed/);
     expect(() => createNodeRuntime({ device: "tpu" as "cpu" })).toThrow(/`device`/);
     expect(() => createNodeRuntime({ threads: 0 })).toThrow(/`threads`.*\[1, 256\]/);
     // "auto" on a machine without onnxruntime-node's CUDA provider libraries is plain CPU

@@ -67,7 +67,12 @@ export function readSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = Number(view.getBigUint64(0, true));
   if (8 + headerLength > bytes.length) throw new Error(`safetensors: header length ${headerLength} exceeds the file`);
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength))) as Record<string, unknown>;
+  let header: Record<string, unknown>;
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength))) as Record<string, unknown>;
+  } catch {
+    throw new Error("safetensors: the header is not JSON (not a safetensors file, or a damaged one)");
+  }
   const dataStart = 8 + headerLength;
   const entries = new Map<string, SafetensorsEntry>();
   let metadata: Record<string, string> = {};
@@ -77,6 +82,16 @@ export function readSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
       continue;
     }
     const entry = value as HeaderEntry;
+    const offsets = entry?.data_offsets;
+    if (
+      !Array.isArray(entry?.shape) ||
+      !entry.shape.every((d) => Number.isInteger(d) && d >= 0) ||
+      !Array.isArray(offsets) ||
+      offsets.length !== 2 ||
+      !offsets.every((o) => Number.isInteger(o) && o >= 0)
+    ) {
+      throw new Error(`safetensors: tensor \`${name}\` needs a shape and two data_offsets of non-negative integers`);
+    }
     const size = BYTES_PER_ELEMENT[entry.dtype];
     if (size === undefined) {
       throw new Error(`safetensors: tensor \`${name}\` has dtype ${entry.dtype}; only F32 and F16 are supported`);

@@ -37,8 +37,16 @@ export interface DeepFloydParts {
   readonly maxBatch?: number;
 }
 
+/** `maxBatch` is a positive integer or absent: 0 rows per run could never finish a batch. */
+export function checkMaxBatch(maxBatch: number | undefined): void {
+  if (maxBatch !== undefined && !(Number.isInteger(maxBatch) && maxBatch >= 1)) {
+    throw new RangeError(`\`maxBatch\` must be an integer ≥ 1 (got ${maxBatch})`);
+  }
+}
+
 export function assembleDeepFloyd(parts: DeepFloydParts): DeepFloydModel {
   const { manifest } = parts;
+  checkMaxBatch(parts.maxBatch);
   const any = manifest.stages.stage1 ?? manifest.stages.stage2!;
   const prompts = createPromptEmbedder(parts.embeddings, parts.textEncoder ?? null, [any.textSeqLen, any.textDim]);
   const unet1 =

@@ -8,7 +8,7 @@ import * as ort from "onnxruntime-node";
 import { baseSessionOptions, cudaProviderInstalled, type NodeRuntimeOptions } from "../runtime/node-options.js";
 import { EmbeddingStore } from "./embeddings.js";
 import { readDeepFloydManifest } from "./files.js";
-import { assembleDeepFloyd, type DeepFloydModel } from "./model.js";
+import { assembleDeepFloyd, checkMaxBatch, type DeepFloydModel } from "./model.js";
 import type { OnnxSession, TensorFactory } from "./onnx-io.js";
 import { createTextEncoder } from "./text-encoder.js";
 import { DeepFloydFormatError } from "./validate.js";
@@ -43,6 +43,7 @@ async function openSession(path: string, options: ort.InferenceSession.SessionOp
  * T5 encoder for free text. Call `dispose()` when done.
  */
 export async function loadDeepFloyd(dir: string, options: LoadDeepFloydOptions = {}): Promise<DeepFloydModel> {
+  checkMaxBatch(options.maxBatch); // before any session is opened
   const root = resolve(dir);
   const manifest = readDeepFloydManifest(root);
   const opts = sessionOptions(options);

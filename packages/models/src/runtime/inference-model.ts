@@ -1,7 +1,7 @@
 /** A loaded eval-mode model: one session (symbolic batch) plus the model card read from the ONNX metadata. */
 import { readOnnxMetadata } from "../graph/serialize.js";
 import { CARD_METADATA_KEY } from "../graphs.js";
-import { IMAGE_SHAPE, type ModelCard, NUM_CLASSES } from "../nn/kinds.js";
+import { assertModelKind, IMAGE_SHAPE, type ModelCard, NUM_CLASSES } from "../nn/kinds.js";
 import { batchOf, type InferenceSession, type Runtime } from "./runtime.js";
 
 const IMAGE_SIZE = IMAGE_SHAPE[0] * IMAGE_SHAPE[1] * IMAGE_SHAPE[2];
@@ -22,9 +22,25 @@ export interface RunnableModel {
 }
 
 export function readModelCard(onnx: Uint8Array): ModelCard {
-  const json = readOnnxMetadata(onnx)[CARD_METADATA_KEY];
+  let metadata: Record<string, string>;
+  try {
+    metadata = readOnnxMetadata(onnx);
+  } catch (error) {
+    throw new Error(`\`onnx\` is not an ONNX model (${error instanceof Error ? error.message : String(error)})`);
+  }
+  const json = metadata[CARD_METADATA_KEY];
   if (!json) throw new Error(`ONNX model has no \`${CARD_METADATA_KEY}\` metadata; export it with buildInferenceGraph`);
-  return JSON.parse(json) as ModelCard;
+  let card: ModelCard;
+  try {
+    card = JSON.parse(json) as ModelCard;
+  } catch {
+    throw new Error(`the ONNX model's \`${CARD_METADATA_KEY}\` metadata is not JSON`);
+  }
+  assertModelKind(card.kind);
+  if (!Array.isArray(card.inputs) || !card.inputs.every((i) => i === "x" || i === "t" || i === "c")) {
+    throw new Error(`the model card's \`inputs\` must list "x", "t" and/or "c" (got ${JSON.stringify(card.inputs)})`);
+  }
+  return card;
 }
 
 export class InferenceModel implements RunnableModel {

@@ -174,6 +174,11 @@ export class Trainer {
     return this.steps;
   }
 
+  private assertLive(): void {
+    if (this.state.size === 0)
+      throw new Error("this Trainer was disposed; create a new one (or resume from a checkpoint)");
+  }
+
   private compiled(batch: number): Promise<CompiledStep> {
     let c = this.sessions.get(batch);
     if (!c) {
@@ -188,6 +193,7 @@ export class Trainer {
    * loss is not finite is not applied (the state stays that of the previous step), so that no NaN reaches a checkpoint.
    */
   async step(batch: TrainingBatch): Promise<StepResult> {
+    this.assertLive();
     const b = batchOf("x", batch.x, IMAGE_SIZE);
     const { graph, session } = await this.compiled(b);
     const feeds: Record<string, Tensor> = {};
@@ -220,6 +226,7 @@ export class Trainer {
    * grids during training). `target` may be zeros when only the prediction is wanted.
    */
   async evaluate(batch: TrainingBatch): Promise<EvaluationResult> {
+    this.assertLive();
     const b = batchOf("x", batch.x, IMAGE_SIZE);
     let evaluation = this.evaluations.get(b);
     if (!evaluation) {
@@ -259,6 +266,7 @@ export class Trainer {
   }
 
   saveCheckpoint(extra?: Record<string, string>): Uint8Array {
+    this.assertLive();
     const tensors = new Map(
       [...this.state].map(([k, t]) => [k, { shape: this.shapes.get(k)!, data: t.data as Float32Array }]),
     );

@@ -97,6 +97,14 @@ describe("manifest validation", () => {
 });
 
 describe("export directories", () => {
+  it("a maxBatch that could never finish a batch, before any session opens", async () => {
+    for (const maxBatch of [0, -1, 0.5]) {
+      await expect(loadDeepFloyd(FIXTURE_DIR, { maxBatch })).rejects.toThrow(
+        `\`maxBatch\` must be an integer ≥ 1 (got ${maxBatch})`,
+      );
+    }
+  });
+
   it("a directory without manifest.json", async () => {
     const dir = tempCopy((d) => rmSync(join(d, "manifest.json")));
     await expect(loadDeepFloyd(dir)).rejects.toThrow(
