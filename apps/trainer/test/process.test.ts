@@ -86,6 +86,14 @@ describe("CLI", () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("batch: must be an integer in [1, 60000], got 0");
     expect(bad.stderr).toContain("flow.pUncond: must be a number in [0, 1], got 2");
+    const model = (id: string) => path.join(root, "models", id);
+    const few = await run(["evaluate", model("flow-time-d32"), "--classifier", model("classifier"), "--samples", "5"]);
+    expect(few.code).toBe(2);
+    expect(few.stderr).toContain('--samples must be an integer ≥ 20, got "5"');
+    // Other failures say what failed (exit code 1); the word "training" is no longer in it.
+    const wrong = await run(["evaluate", model("flow-time-d32"), "--classifier", model("flow-time-d32")]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/^failed: Error: .*is a flow-time, not a classifier/);
   }, 60_000);
 });
 

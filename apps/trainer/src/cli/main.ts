@@ -14,11 +14,11 @@ import { createProgressReporter } from "./progress-bar.js";
 /** Exit codes: 0 done, 1 failed, 2 bad input, 130 stopped by Ctrl-C (continue with --resume). */
 export const EXIT = { done: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
-function integer(flag: string) {
+function integer(flag: string, min?: number) {
   return (raw: string) => {
     const value = Number(raw);
-    if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(value)) {
-      throw new InvalidArgumentError(`${flag} must be an integer, got "${raw}"`);
+    if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || (min !== undefined && value < min)) {
+      throw new InvalidArgumentError(`${flag} must be an integer${min === undefined ? "" : ` ≥ ${min}`}, got "${raw}"`);
     }
     return value;
   };
@@ -158,7 +158,7 @@ export function buildProgram(
     .option("--out <dir>", "run directory to create (refused if it exists)")
     .addOption(new Option("--root <dir>", "parent of generated run directories").default("runs"))
     .option("--resume <run>", "continue the run in this directory from its latest checkpoint")
-    .option("--threads <n>", "ONNX Runtime intra-op threads (default: all cores)", integer("--threads"))
+    .option("--threads <n>", "ONNX Runtime intra-op threads (default: all cores)", integer("--threads", 1))
     .option("--detach", "train in a background process that outlives this one; progress goes to <run>/train.log")
     .action(async (configName: string | undefined, flags: TrainFlags) => {
       setExitCode(await train(configName, flags, write));
@@ -203,9 +203,9 @@ export function buildProgram(
     .description("Evaluate a finished generator run with a classifier: per-digit sample accuracy and MNIST-FID.")
     .argument("<run>", "the generator's run directory")
     .requiredOption("--classifier <model>", "the classifier's run directory or model.onnx")
-    .option("--samples <n>", "generated digits (the spec's figure is 10000)", integer("--samples"), 10000)
-    .option("--chunk <n>", "digits per cached chunk; a re-run skips finished chunks", integer("--chunk"), 250)
-    .option("--threads <n>", "ONNX Runtime intra-op threads", integer("--threads"))
+    .option("--samples <n>", "generated digits (the spec's figure is 10000)", integer("--samples", 20), 10000)
+    .option("--chunk <n>", "digits per cached chunk; a re-run skips finished chunks", integer("--chunk", 1), 250)
+    .option("--threads <n>", "ONNX Runtime intra-op threads", integer("--threads", 1))
     .action(async (run: string, flags: { classifier: string; samples: number; chunk: number; threads?: number }) => {
       let last = 0;
       const result = await evaluateGenerator({
@@ -278,7 +278,12 @@ export async function main(
         ? EXIT.done
         : EXIT.usage;
     }
-    write(`training failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    // A RangeError is bad input found past parsing (the engine's own range checks): its message is the answer.
+    if (error instanceof RangeError) {
+      write(error.message);
+      return EXIT.usage;
+    }
+    write(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return EXIT.failed;
   }
 }
