@@ -94,6 +94,7 @@ export {
   type ImageBatch,
   imageBatch,
   itemSize,
+  MAX_BATCH_VALUES,
   type Shape,
   sameShape,
   sliceBatch,
