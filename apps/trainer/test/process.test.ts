@@ -143,7 +143,11 @@ describe("programmatic API", () => {
       overrides: { hidden: 4, epochs: 3, ...small },
     });
     for await (const event of watchRun(started.dir, { pollMs: 100 })) if (event.type === "step") break;
-    expect(await cancelRun(started.dir)).toBe("cancelled");
+    // Two callers at once (two `cancel` commands, say): one SIGINT, so the run still stops at a checkpoint.
+    const first = cancelRun(started.dir);
+    await new Promise((r) => setTimeout(r, 10)); // the first SIGINT is handled by now; the run is still stopping
+    expect(await Promise.all([first, cancelRun(started.dir)])).toEqual(["cancelled", "cancelled"]);
+    expect(readStatus(started.dir).message).toBe("stopped at a checkpoint; resume to continue");
     expect(existsSync(runPaths(started.dir).latestCheckpoint)).toBe(true);
     const step = readStatus(started.dir).step;
     expect(step).toBeGreaterThan(0);

@@ -78,7 +78,7 @@ export function startRun(options: StartRunOptions): StartedRun {
   if (!existsSync(cli)) throw fail(`trainer CLI not found at ${cli}; build @diffusion-studio/trainer first`);
   // A resumed run is `created` again until its child says `running`: its old final state would end a watcher
   // before the new process starts. Written before the spawn, so it can never overwrite the child's own status.
-  updateStatus(dir, { state: "created", pid: null, message: undefined });
+  updateStatus(dir, { state: "created", pid: null, message: undefined, stopRequestedAt: undefined });
   const log = runPaths(dir).log;
   const fd = openSync(log, "a");
   try {
@@ -117,7 +117,13 @@ export async function cancelRun(dir: string, { timeoutMs = 120_000, pollMs = 200
     return updateStatus(dir, { state: "failed", pid: null, message: "the training process died" }).state;
   }
   const pid = status.pid;
-  process.kill(pid, "SIGINT");
+  // One stop request per session: the trainer takes a second SIGINT as "quit now", without its checkpoint. A request
+  // older than the timeout is sent again (the caller has waited that long already).
+  const earlier = status.stopRequestedAt ? Date.parse(status.stopRequestedAt) : Number.NaN;
+  if (!(Date.now() - earlier < timeoutMs)) {
+    updateStatus(dir, { stopRequestedAt: new Date().toISOString() });
+    process.kill(pid, "SIGINT");
+  }
   while (Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, pollMs));
     status = readStatus(dir);

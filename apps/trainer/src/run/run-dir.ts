@@ -18,6 +18,8 @@ export interface RunStatus {
   readonly step: number;
   readonly totalSteps: number;
   readonly message?: string;
+  /** When `cancelRun` asked the running process to stop (a second SIGINT would make it quit without a checkpoint). */
+  readonly stopRequestedAt?: string;
 }
 
 /** A run directory that already exists: runs are never overwritten. */

@@ -103,7 +103,7 @@ export async function trainRun(options: TrainOptions): Promise<TrainOutcome> {
     return file;
   };
 
-  updateStatus(dir, { state: "running", pid: process.pid, step, totalSteps });
+  updateStatus(dir, { state: "running", pid: process.pid, step, totalSteps, stopRequestedAt: undefined });
   try {
     engine = await options.engine({
       kind: modelKindOf(config),
