@@ -3,13 +3,13 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { cancelRun, startRun } from "../src/api/process.js";
+import { cancelRun, RunBusyError, startRun } from "../src/api/process.js";
 import { listRuns, readArtifacts, runHasEnded, watchRun } from "../src/api/runs.js";
 import { resolveConfig } from "../src/config/resolve.js";
 import type { RunEvent } from "../src/run/events.js";
 import { runPaths } from "../src/run/layout.js";
 import { readMetrics } from "../src/run/metrics.js";
-import { createRunDir, readStatus, updateStatus } from "../src/run/run-dir.js";
+import { createRunDir, processAlive, readStatus, updateStatus } from "../src/run/run-dir.js";
 import { scratch } from "./helpers.js";
 
 // These tests run the built CLI in real child processes (`pnpm test` builds first).
@@ -220,6 +220,25 @@ setTimeout(() => {
     expect(fromOffset).toEqual(["started", "done"]);
     expect(fromStart).toEqual(["cancelled", "started", "done"]);
     expect(runHasEnded(dir)).toBe(true);
+  }, 30_000);
+
+  it("a resume whose child dies before a word is reported failed to later watchers; a second resume is refused", async () => {
+    const runs = scratch();
+    const dir = createRunDir(path.join(runs, "run"), resolveConfig("flow-time"));
+    updateStatus(dir, { state: "cancelled", pid: null, step: 5 });
+    writeFileSync(
+      runPaths(dir).events,
+      `${JSON.stringify({ type: "cancelled", time: "t", step: 5, checkpoint: null })}\n`,
+    );
+    const dies = path.join(runs, "dies.js");
+    writeFileSync(dies, "setTimeout(() => process.exit(3), 500);\n");
+    const resumed = startRun({ resume: dir, cliPath: dies });
+    // While its child loads, the run is taken: a second resume would train the same directory twice.
+    expect(() => startRun({ resume: dir, cliPath: dies })).toThrow(RunBusyError);
+    await until(() => !processAlive(resumed.pid));
+    const types: string[] = [];
+    for await (const event of watchRun(dir, { pollMs: 20 })) types.push(event.type);
+    expect(types).toEqual(["cancelled", "failed"]);
   }, 30_000);
 
   it("a run marked failed by a waiter, with no final event written, ends its watchers with the status's reason", async () => {

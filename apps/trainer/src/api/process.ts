@@ -61,7 +61,8 @@ export function startRun(options: StartRunOptions): StartedRun {
     dir = path.resolve(options.resume);
     readRunConfig(dir);
     const status = readStatus(dir);
-    if (status.state === "running" && status.pid !== null && processAlive(status.pid)) {
+    // `created` with a live pid is a resume whose child is still loading.
+    if ((status.state === "running" || status.state === "created") && status.pid !== null && processAlive(status.pid)) {
       throw new RunBusyError(dir, status.pid);
     }
   } else {
@@ -80,10 +81,20 @@ export function startRun(options: StartRunOptions): StartedRun {
   // before the new process starts. Written before the spawn, so it can never overwrite the child's own status.
   updateStatus(dir, { state: "created", pid: null, message: undefined, stopRequestedAt: undefined });
   const log = runPaths(dir).log;
-  const fd = openSync(log, "a");
+  const args = [cli, "train", "--resume", dir, ...(options.threads ? ["--threads", String(options.threads)] : [])];
+  let fd: number;
   try {
-    const args = [cli, "train", "--resume", dir, ...(options.threads ? ["--threads", String(options.threads)] : [])];
-    const child = spawn(process.execPath, args, { detached: true, stdio: ["ignore", fd, fd], env: process.env });
+    fd = openSync(log, "a");
+  } catch (error) {
+    throw fail(`could not open ${log}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  try {
+    let child: ReturnType<typeof spawn>;
+    try {
+      child = spawn(process.execPath, args, { detached: true, stdio: ["ignore", fd, fd], env: process.env });
+    } catch (error) {
+      throw fail(`could not start ${process.execPath}: ${error instanceof Error ? error.message : String(error)}`);
+    }
     if (child.pid === undefined) throw fail(`could not start ${process.execPath} ${args.join(" ")}`);
     child.unref();
     // Record the pid at once, so that watchers notice a child that dies before it starts training (the child

@@ -56,7 +56,8 @@ function fileSize(file: string): number {
 
 /** Whether events.jsonl ends with a final event (done, cancelled or failed): the run's process has said its last. */
 export function hasFinalEvent(dir: string): boolean {
-  const line = lastLine(runPaths(dir).events);
+  // A failed event carries a stack trace: read enough of the tail to hold a whole one.
+  const line = lastLine(runPaths(dir).events, 256 * 1024);
   if (!line) return false;
   try {
     return FINAL_EVENTS.has((JSON.parse(line) as RunEvent).type);
@@ -73,7 +74,9 @@ export function hasFinalEvent(dir: string): boolean {
 export function runHasEnded(dir: string, offset?: number): boolean {
   if (offset !== undefined && fileSize(runPaths(dir).events) !== offset) return false;
   if (!hasFinalEvent(dir)) return false;
-  const { state } = liveStatus(dir);
+  // The status as written, not as checked against the process: a resumed child that died before writing anything
+  // has not ended its session with the old final event; watchers report it as failed instead.
+  const { state } = readStatus(dir);
   return state !== "created" && state !== "running";
 }
 

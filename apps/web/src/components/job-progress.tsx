@@ -13,6 +13,8 @@ export function JobProgress({ id, imageSize = 112 }: { id: string; imageSize?: n
   const job = useJob(id, () => void queryClient.invalidateQueries({ queryKey: trpc.generations.list.queryKey() }));
   const cancel = useMutation(trpc.generations.cancel.mutationOptions());
   const active = job.state === "queued" || job.state === "running" || job.state === "connecting";
+  // This component stays mounted when the form starts its next job: only a request for this job counts.
+  const cancelling = (cancel.isPending || cancel.isSuccess) && cancel.variables?.id === id;
   return (
     <div className="flex flex-col gap-4" data-testid="job-progress" data-state={job.state}>
       <div className="flex items-center gap-3">
@@ -30,13 +32,8 @@ export function JobProgress({ id, imageSize = 112 }: { id: string; imageSize?: n
           )}
         </div>
         {active && (
-          <Button
-            variant="ghost"
-            size="sm"
-            onClick={() => cancel.mutate({ id })}
-            disabled={cancel.isPending || cancel.isSuccess}
-          >
-            {cancel.isSuccess ? "Cancelling…" : "Cancel"}
+          <Button variant="ghost" size="sm" onClick={() => cancel.mutate({ id })} disabled={cancelling}>
+            {cancelling ? "Cancelling…" : "Cancel"}
           </Button>
         )}
       </div>

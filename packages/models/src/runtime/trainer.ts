@@ -213,7 +213,7 @@ export class Trainer {
     if (!Number.isFinite(loss)) {
       throw new NonFiniteLossError(
         `the loss is ${loss} at step ${next}: the update was not applied (the weights are those of step ${this.steps}); ` +
-          `a lower \`lr\` (now ${this.lrValue}) may help`,
+          `the run diverged at lr ${this.lrValue}; a run with a lower \`lr\` may not`,
       );
     }
     for (const name of graph.stateNames) this.state.set(name, out[nextName(name)]!);
@@ -253,6 +253,7 @@ export class Trainer {
 
   /** Current parameters and BN buffers by PyTorch name (views of the state; copy before the next step to keep). */
   weights(): Map<string, Float32Array> {
+    this.assertLive();
     const out = new Map<string, Float32Array>();
     for (const spec of [...this.first.graph.params, ...this.first.graph.buffers]) {
       out.set(spec.name, this.state.get(spec.name)!.data as Float32Array);
@@ -262,6 +263,7 @@ export class Trainer {
 
   /** Every state tensor (weights and Adam moments) by checkpoint name. */
   stateTensors(): Map<string, Float32Array> {
+    this.assertLive();
     return new Map([...this.state].map(([k, t]) => [k, t.data as Float32Array]));
   }
 
