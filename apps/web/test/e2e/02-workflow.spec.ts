@@ -93,6 +93,22 @@ test("generate digits from a prompt; results are saved, re-runnable and shareabl
   await expect(page.getByTestId("generation-card")).toContainText("a handwritten 7 · a handwritten 2");
 });
 
+test("cancel a generation, then cancel the next one too", async ({ page }) => {
+  await page.goto("/prompts");
+  await expect(page.getByLabel("Model")).toHaveValue("flow-class-d64");
+  await page.getByLabel("Prompts").fill("a handwritten 5");
+  await page.getByLabel("Steps").fill("1000");
+  await page.getByLabel("Images per prompt").fill("16");
+  const live = page.getByTestId("job-progress").first();
+  for (let round = 0; round < 2; round++) {
+    await page.getByRole("button", { name: "Generate", exact: true }).click();
+    await expect(live).toHaveAttribute("data-state", "running", { timeout: 30_000 });
+    // The panel outlives a job: the next job's Cancel must not inherit the last one's "Cancelling…".
+    await live.getByRole("button", { name: "Cancel", exact: true }).click();
+    await expect(live).toHaveAttribute("data-state", "cancelled", { timeout: 30_000 });
+  }
+});
+
 test("draw a sketch and run the SDEdit sweep", async ({ page }) => {
   await page.goto("/edits");
   await expect(page.getByLabel("Model")).toBeVisible();
