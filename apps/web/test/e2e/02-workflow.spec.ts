@@ -26,16 +26,20 @@ async function runAndExpect(page: Page, button: string, count: number) {
   return card;
 }
 
-test("launch a short training run, watch its loss and grid update, and promote it", async ({ page }) => {
+/** Launches a small flow-class run (D = 8, a loss point per step) from the dashboard; returns its detail panel. */
+async function launchFlowClassRun(page: Page, run: { epochs: number; examples: number; sampleSteps: number }) {
   await page.goto("/training");
   await page.getByLabel("Experiment").selectOption("flow-class");
-  await page.getByLabel("Epochs").fill("3");
-  await page.getByLabel("Training examples").fill("256");
+  await page.getByLabel("Epochs").fill(String(run.epochs));
+  await page.getByLabel("Training examples").fill(String(run.examples));
   await page.getByLabel("Hidden width D").fill("8");
-  await page.getByLabel("More overrides").fill("logEvery=1\nflow.sampleSteps=8");
+  await page.getByLabel("More overrides").fill(`logEvery=1\nflow.sampleSteps=${run.sampleSteps}`);
   await page.getByRole("button", { name: "Start training" }).click();
+  return page.getByTestId("run-detail");
+}
 
-  const detail = page.getByTestId("run-detail");
+test("launch a short training run, watch its loss and grid update, and promote it", async ({ page }) => {
+  const detail = await launchFlowClassRun(page, { epochs: 3, examples: 256, sampleSteps: 8 });
   await expect(detail).toBeVisible();
   // The loss curve and the first grid appear while the run is still going.
   await expect(detail.getByTestId("line-chart").locator("canvas")).toBeVisible({ timeout: 90_000 });
@@ -48,15 +52,7 @@ test("launch a short training run, watch its loss and grid update, and promote i
 });
 
 test("cancel a run from the dashboard, then resume it to the end", async ({ page }) => {
-  await page.goto("/training");
-  await page.getByLabel("Experiment").selectOption("flow-class");
-  await page.getByLabel("Epochs").fill("10");
-  await page.getByLabel("Training examples").fill("1024");
-  await page.getByLabel("Hidden width D").fill("8");
-  await page.getByLabel("More overrides").fill("logEvery=1\nflow.sampleSteps=4");
-  await page.getByRole("button", { name: "Start training" }).click();
-
-  const detail = page.getByTestId("run-detail");
+  const detail = await launchFlowClassRun(page, { epochs: 10, examples: 1024, sampleSteps: 4 });
   await expect(detail).toHaveAttribute("data-state", "running", { timeout: 60_000 });
   await page.getByRole("button", { name: "Cancel" }).click();
   await expect(detail).toHaveAttribute("data-state", "cancelled", { timeout: 60_000 });
