@@ -278,8 +278,9 @@ export async function main(
         ? EXIT.done
         : EXIT.usage;
     }
-    // A RangeError is bad input found past parsing (the engine's own range checks): its message is the answer.
-    if (error instanceof RangeError) {
+    // Our range checks throw RangeErrors that say what a field "must be": bad input found past parsing, so the
+    // message is the answer. (V8's own RangeErrors — stack overflow, allocation — keep their stack below.)
+    if (error instanceof RangeError && /\bmust (be|have|contain)\b/.test(error.message)) {
       write(error.message);
       return EXIT.usage;
     }
