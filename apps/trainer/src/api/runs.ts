@@ -91,9 +91,15 @@ export function listRuns(root: string): RunSummary[] {
     if (!existsSync(paths.config) || !existsSync(paths.status)) continue;
     const status = liveStatus(dir);
     let lastLoss: number | null = null;
+    // status.json records the step at checkpoints; the metrics file has every logged step.
+    let lastStep = status.step;
     try {
       const line = lastLine(paths.metrics);
-      if (line) lastLoss = (JSON.parse(line) as MetricRecord).loss;
+      if (line) {
+        const record = JSON.parse(line) as MetricRecord;
+        lastLoss = record.loss;
+        lastStep = Math.max(lastStep, record.step);
+      }
     } catch {
       lastLoss = null;
     }
@@ -102,7 +108,7 @@ export function listRuns(root: string): RunSummary[] {
       dir,
       experiment: status.experiment,
       state: status.state,
-      step: status.step,
+      step: lastStep,
       totalSteps: status.totalSteps,
       lastLoss,
       createdAt: status.createdAt,
@@ -241,11 +247,14 @@ export function readArtifacts(dir: string): RunArtifacts {
         .sort()
         .map((f) => path.join(paths.grids, f))
     : [];
+  const metrics = readMetrics(paths.metrics);
+  const status = liveStatus(dir);
   return {
     dir,
     config: readRunConfig(dir),
-    status: liveStatus(dir),
-    metrics: readMetrics(paths.metrics),
+    // status.json records the step at checkpoints; the metrics have every logged step since.
+    status: { ...status, step: Math.max(status.step, metrics.at(-1)?.step ?? 0) },
+    metrics,
     grids,
     lossCurve: ifExists(paths.lossPng),
     trajectory: ifExists(paths.trajectoryGif),

@@ -15,7 +15,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
       <body className="min-h-screen bg-neutral-950 text-neutral-100 antialiased">
         <TRPCReactProvider>
           <AppNav />
-          <main className="mx-auto max-w-7xl px-6 py-10">{children}</main>
+          <main className="mx-auto max-w-7xl px-4 py-10 sm:px-6">{children}</main>
         </TRPCReactProvider>
       </body>
     </html>

@@ -39,41 +39,43 @@ export function ModelOverview() {
           page and promote it when it finishes.
         </Notice>
       ) : (
-        <table className="w-full text-left text-sm">
-          <thead className="text-xs uppercase tracking-wider text-neutral-500">
-            <tr>
-              <th className="py-2 font-medium">Model</th>
-              <th className="font-medium">Conditioning</th>
-              <th className="font-medium">Size</th>
-              <th className="font-medium">Procedures</th>
-              <th className="font-medium">Source</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-neutral-800">
-            {models.data.map((m) => (
-              <tr key={m.id}>
-                <td className="py-2.5">
-                  <div className="font-medium text-neutral-100">{m.name}</div>
-                  <div className="text-xs text-neutral-500">{m.description}</div>
-                </td>
-                <td>{conditioningLabel(m)}</td>
-                <td className="tabular-nums">
-                  {m.shape.slice(1).join("×")}
-                  {m.shape[0] === 3 ? " RGB" : ""}
-                  {m.upscale && ` → ${m.upscale.size}×${m.upscale.size}`}
-                </td>
-                <td>
-                  <div className="flex flex-wrap gap-1">
-                    {m.procedures.map((p) => (
-                      <Badge key={p}>{p}</Badge>
-                    ))}
-                  </div>
-                </td>
-                <td>{m.source}</td>
+        <div className="overflow-x-auto">
+          <table className="w-full text-left text-sm [&_th]:pr-4">
+            <thead className="text-xs uppercase tracking-wider text-neutral-500">
+              <tr>
+                <th className="py-2 font-medium">Model</th>
+                <th className="font-medium">Conditioning</th>
+                <th className="font-medium">Size</th>
+                <th className="font-medium">Procedures</th>
+                <th className="font-medium">Source</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody className="divide-y divide-neutral-800">
+              {models.data.map((m) => (
+                <tr key={m.id}>
+                  <td className="py-2.5">
+                    <div className="font-medium text-neutral-100">{m.name}</div>
+                    <div className="text-xs text-neutral-500">{m.description}</div>
+                  </td>
+                  <td>{conditioningLabel(m)}</td>
+                  <td className="tabular-nums">
+                    {m.shape.slice(1).join("×")}
+                    {m.shape[0] === 3 ? " RGB" : ""}
+                    {m.upscale && ` → ${m.upscale.size}×${m.upscale.size}`}
+                  </td>
+                  <td>
+                    <div className="flex flex-wrap gap-1">
+                      {m.procedures.map((p) => (
+                        <Badge key={p}>{p}</Badge>
+                      ))}
+                    </div>
+                  </td>
+                  <td>{m.source}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </Panel>
   );

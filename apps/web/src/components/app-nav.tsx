@@ -22,14 +22,15 @@ export function AppNav() {
   const s = status.data;
   return (
     <header className="sticky top-0 z-10 border-b border-neutral-800 bg-neutral-950/85 backdrop-blur">
-      <div className="mx-auto flex h-14 max-w-7xl items-center gap-8 px-6">
+      {/* On a phone the bar wraps: logo and status on one line, the sections (scrollable) below. */}
+      <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-8 gap-y-1 px-4 py-2 sm:h-14 sm:flex-nowrap sm:px-6 sm:py-0">
         <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight">
           <span className="grid h-7 w-7 place-items-center rounded-md bg-gradient-to-br from-indigo-400 to-fuchsia-500 text-xs font-bold text-white">
             DS
           </span>
           Diffusion Studio
         </Link>
-        <nav className="flex items-center gap-1 text-sm">
+        <nav className="order-last flex w-full items-center gap-1 overflow-x-auto text-sm sm:order-none sm:w-auto">
           {LINKS.map((l) => (
             <Link
               key={l.href}
@@ -43,7 +44,10 @@ export function AppNav() {
             </Link>
           ))}
         </nav>
-        <div className="ml-auto flex items-center gap-3 text-xs text-neutral-400" data-testid="server-status">
+        <div
+          className="ml-auto flex flex-wrap items-center justify-end gap-x-3 text-xs text-neutral-400"
+          data-testid="server-status"
+        >
           {s ? (
             <>
               <span className="flex items-center gap-1.5">

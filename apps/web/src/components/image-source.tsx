@@ -8,16 +8,22 @@ export interface ImageSourceProps {
   /** Canvas size for sketches: the model's resolution. */
   width: number;
   height: number;
-  value: Uploaded | undefined;
   onChange: (u: Uploaded | undefined) => void;
   error?: string;
 }
 
 /** The input image of an edit: drawn on a canvas (the course's favourite) or uploaded. */
-export function ImageSource({ width, height, value, onChange, error }: ImageSourceProps) {
+export function ImageSource({ width, height, onChange, error }: ImageSourceProps) {
   const [tab, setTab] = useState<"draw" | "upload">("draw");
   const [clear, setClear] = useState(0);
   const { upload, pending, error: uploadError } = useUpload();
+  // Each tab keeps its own image, and switching tabs makes that one the source: the job always runs on what is shown.
+  const [sketch, setSketch] = useState<Uploaded>();
+  const [file, setFile] = useState<Uploaded>();
+  const choose = (t: "draw" | "upload") => {
+    setTab(t);
+    onChange(t === "draw" ? sketch : file);
+  };
 
   return (
     <div className="flex flex-col gap-3">
@@ -28,7 +34,7 @@ export function ImageSource({ width, height, value, onChange, error }: ImageSour
             type="button"
             role="tab"
             aria-selected={tab === t}
-            onClick={() => setTab(t)}
+            onClick={() => choose(t)}
             className={cx(
               "flex-1 rounded-md px-3 py-1.5 text-sm",
               tab === t ? "bg-neutral-800 text-white" : "text-neutral-400 hover:text-neutral-200",
@@ -38,44 +44,49 @@ export function ImageSource({ width, height, value, onChange, error }: ImageSour
           </button>
         ))}
       </div>
-      {tab === "draw" ? (
-        <div className="flex flex-col items-start gap-2">
-          <PaintCanvas
-            width={width}
-            height={height}
-            mode="sketch"
-            label="sketch canvas"
-            clearSignal={clear}
-            onChange={async (png) => onChange(png ? await upload(png) : undefined)}
+      {/* Both stay mounted (the hidden one keeps its drawing or file for when the user comes back). */}
+      <div className={cx("flex flex-col items-start gap-2", tab !== "draw" && "hidden")}>
+        <PaintCanvas
+          width={width}
+          height={height}
+          mode="sketch"
+          label="sketch canvas"
+          clearSignal={clear}
+          onChange={async (png) => {
+            const drawn = png ? await upload(png) : undefined;
+            setSketch(drawn);
+            onChange(drawn);
+          }}
+        />
+        <div className="flex items-center gap-3">
+          <Button variant="secondary" size="sm" onClick={() => setClear((c) => c + 1)}>
+            Clear
+          </Button>
+          <span className="text-xs text-neutral-500">
+            Draw with the mouse, white on black, {width}×{height}.
+          </span>
+        </div>
+      </div>
+      <div className={cx("flex items-center gap-4", tab !== "upload" && "hidden")}>
+        <label className="cursor-pointer rounded-lg border border-dashed border-neutral-700 px-4 py-6 text-sm text-neutral-400 hover:border-indigo-400 hover:text-neutral-200">
+          Choose PNG, JPEG, WebP or GIF…
+          <input
+            type="file"
+            accept="image/*"
+            className="sr-only"
+            data-testid="file-input"
+            onChange={async (e) => {
+              const chosen = e.target.files?.[0];
+              e.target.value = "";
+              if (!chosen) return;
+              const uploaded = await upload(chosen);
+              setFile(uploaded);
+              onChange(uploaded);
+            }}
           />
-          <div className="flex items-center gap-3">
-            <Button variant="secondary" size="sm" onClick={() => setClear((c) => c + 1)}>
-              Clear
-            </Button>
-            <span className="text-xs text-neutral-500">
-              Draw with the mouse, white on black, {width}×{height}.
-            </span>
-          </div>
-        </div>
-      ) : (
-        <div className="flex items-center gap-4">
-          <label className="cursor-pointer rounded-lg border border-dashed border-neutral-700 px-4 py-6 text-sm text-neutral-400 hover:border-indigo-400 hover:text-neutral-200">
-            Choose PNG, JPEG, WebP or GIF…
-            <input
-              type="file"
-              accept="image/*"
-              className="sr-only"
-              data-testid="file-input"
-              onChange={async (e) => {
-                const file = e.target.files?.[0];
-                e.target.value = "";
-                if (file) onChange(await upload(file));
-              }}
-            />
-          </label>
-          {value && <PixelImage src={value.url} alt="uploaded source" size={96} fit="natural" />}
-        </div>
-      )}
+        </label>
+        {file && <PixelImage src={file.url} alt="uploaded source" size={96} fit="natural" />}
+      </div>
       {pending && <p className="text-xs text-neutral-500">Uploading…</p>}
       {(uploadError || error) && (
         <Notice tone="error" title="Image not accepted">

@@ -16,11 +16,14 @@ export function SamplingFields({
   onChange,
   errors,
   showSteps = true,
+  showGuidance = true,
 }: {
   value: SamplingValues;
   onChange: (v: SamplingValues) => void;
   errors: FieldErrors;
   showSteps?: boolean;
+  /** Off where the procedure takes no γ (the field would do nothing). */
+  showGuidance?: boolean;
 }) {
   return (
     <div className="grid grid-cols-3 gap-3">
@@ -34,15 +37,17 @@ export function SamplingFields({
           error={errors.steps}
         />
       )}
-      <NumberField
-        id="guidance"
-        label="CFG γ"
-        step={0.5}
-        value={value.guidance}
-        onChange={(guidance) => onChange({ ...value, guidance })}
-        hint={`${LIMITS.guidance.min}–${LIMITS.guidance.max}`}
-        error={errors.guidance}
-      />
+      {showGuidance && (
+        <NumberField
+          id="guidance"
+          label="CFG γ"
+          step={0.5}
+          value={value.guidance}
+          onChange={(guidance) => onChange({ ...value, guidance })}
+          hint={`${LIMITS.guidance.min}–${LIMITS.guidance.max}`}
+          error={errors.guidance}
+        />
+      )}
       <NumberField
         id="seed"
         label="Seed"

@@ -8,7 +8,7 @@ import { useTRPC } from "@/trpc/react";
 
 export type FieldErrors = Record<string, string>;
 
-/** "steps: must be between 1 and 1000" → { steps: "…" }; messages without a field go under "form". */
+/** "steps: must be a whole number between 1 and 1000" → { steps: "…" }; messages without a field go under "form". */
 export function fieldOf(message: string): string {
   const m = /^([A-Za-z]+):/.exec(message);
   return m?.[1] ?? "form";

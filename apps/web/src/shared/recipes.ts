@@ -19,50 +19,57 @@ export const LIMITS = {
 export const DEFAULT_I_STARTS = [1, 3, 5, 7, 10, 20] as const;
 
 const modelId = z.string().min(1, "modelId: choose a model").max(100);
-const prompt = z
-  .string()
-  .trim()
-  .min(1, "prompt: must not be empty")
-  .max(LIMITS.promptLength, `prompt: at most ${LIMITS.promptLength} characters`);
+/** A prompt field; its messages name the field, so a form shows them under the right input. */
+const promptNamed = (field: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, `${field}: must not be empty`)
+    .max(LIMITS.promptLength, `${field}: at most ${LIMITS.promptLength} characters`);
+const prompt = promptNamed("prompt");
+const stepsRange = `steps: must be a whole number between ${LIMITS.steps.min} and ${LIMITS.steps.max}`;
 const steps = z
-  .number()
-  .int("steps: must be a whole number")
-  .min(LIMITS.steps.min, `steps: must be between ${LIMITS.steps.min} and ${LIMITS.steps.max}`)
-  .max(LIMITS.steps.max, `steps: must be between ${LIMITS.steps.min} and ${LIMITS.steps.max}`);
+  .number({ error: stepsRange })
+  .int(stepsRange)
+  .min(LIMITS.steps.min, stepsRange)
+  .max(LIMITS.steps.max, stepsRange);
+const guidanceRange = `guidance: CFG γ must be a number between ${LIMITS.guidance.min} and ${LIMITS.guidance.max}`;
 const guidance = z
-  .number()
-  .min(LIMITS.guidance.min, `guidance: CFG γ must be between ${LIMITS.guidance.min} and ${LIMITS.guidance.max}`)
-  .max(LIMITS.guidance.max, `guidance: CFG γ must be between ${LIMITS.guidance.min} and ${LIMITS.guidance.max}`);
+  .number({ error: guidanceRange })
+  .min(LIMITS.guidance.min, guidanceRange)
+  .max(LIMITS.guidance.max, guidanceRange);
+const seedRange = `seed: must be a whole number between 0 and ${LIMITS.seed.max}`;
 const seed = z
-  .number()
-  .int("seed: must be a whole number")
-  .min(LIMITS.seed.min, `seed: must be between 0 and ${LIMITS.seed.max}`)
-  .max(LIMITS.seed.max, `seed: must be between 0 and ${LIMITS.seed.max}`);
+  .number({ error: seedRange })
+  .int(seedRange)
+  .min(LIMITS.seed.min, seedRange)
+  .max(LIMITS.seed.max, seedRange);
 const uploadId = z.uuid("image: upload an image first");
+const iStartRange = `iStarts: each must be a whole number between ${LIMITS.iStart.min} and ${LIMITS.iStart.max}`;
 const iStart = z
-  .number()
-  .int("iStarts: must be whole numbers")
-  .min(LIMITS.iStart.min, `iStarts: each must be between ${LIMITS.iStart.min} and ${LIMITS.iStart.max}`)
-  .max(LIMITS.iStart.max, `iStarts: each must be between ${LIMITS.iStart.min} and ${LIMITS.iStart.max}`);
+  .number({ error: iStartRange })
+  .int(iStartRange)
+  .min(LIMITS.iStart.min, iStartRange)
+  .max(LIMITS.iStart.max, iStartRange);
 
 /** Views a visual anagram can assign to each prompt (CS180 part A 1.8 and its extensions). */
 export const VIEWS = ["identity", "flip", "rot90", "rot180", "rot270", "negate", "skew", "jigsaw"] as const;
 export type View = (typeof VIEWS)[number];
 
-const stepsRange = `must be between ${LIMITS.steps.min} and ${LIMITS.steps.max}`;
-const guidanceRange = `must be between ${LIMITS.guidance.min} and ${LIMITS.guidance.max}`;
+const upscaleStepsRange = `must be between ${LIMITS.steps.min} and ${LIMITS.steps.max}`;
+const upscaleGuidanceRange = `must be between ${LIMITS.guidance.min} and ${LIMITS.guidance.max}`;
 
 /** Super-resolution of every result with the model's upscaling stage (DeepFloyd IF stage II). */
 export const upscaleOptions = z.object({
   steps: z
     .number()
-    .int(`upscale.steps: ${stepsRange}`)
-    .min(LIMITS.steps.min, `upscale.steps: ${stepsRange}`)
-    .max(LIMITS.steps.max, `upscale.steps: ${stepsRange}`),
+    .int(`upscale.steps: ${upscaleStepsRange}`)
+    .min(LIMITS.steps.min, `upscale.steps: ${upscaleStepsRange}`)
+    .max(LIMITS.steps.max, `upscale.steps: ${upscaleStepsRange}`),
   guidance: z
     .number()
-    .min(LIMITS.guidance.min, `upscale.guidance: CFG γ ${guidanceRange}`)
-    .max(LIMITS.guidance.max, `upscale.guidance: CFG γ ${guidanceRange}`),
+    .min(LIMITS.guidance.min, `upscale.guidance: CFG γ ${upscaleGuidanceRange}`)
+    .max(LIMITS.guidance.max, `upscale.guidance: CFG γ ${upscaleGuidanceRange}`),
 });
 
 export const generateRecipe = z.object({
@@ -120,8 +127,8 @@ export const anagramRecipe = z.object({
 export const hybridRecipe = z.object({
   procedure: z.literal("hybrid"),
   modelId,
-  lowPrompt: prompt,
-  highPrompt: prompt,
+  lowPrompt: promptNamed("lowPrompt"),
+  highPrompt: promptNamed("highPrompt"),
   /** Gaussian blur used to split frequencies (CS180: kernel 33, σ 2). */
   sigma: z.number().min(0.5, "sigma: between 0.5 and 8").max(8, "sigma: between 0.5 and 8"),
   steps,

@@ -24,8 +24,8 @@ test("out-of-range γ and steps get field messages in the form", async ({ page }
   await page.getByLabel("CFG γ").fill("99");
   await page.getByLabel("Steps").fill("5000");
   await page.getByRole("button", { name: "Generate", exact: true }).click();
-  await expect(page.getByText("guidance: CFG γ must be between 0 and 30")).toBeVisible();
-  await expect(page.getByText("steps: must be between 1 and 1000")).toBeVisible();
+  await expect(page.getByText("guidance: CFG γ must be a number between 0 and 30")).toBeVisible();
+  await expect(page.getByText("steps: must be a whole number between 1 and 1000")).toBeVisible();
   await screenshot(page, "bad-input-form");
 });
 
@@ -34,7 +34,35 @@ test("out-of-range i_start gets a message naming the field", async ({ page }) =>
   await expect(page.getByLabel("Model")).toHaveValue(MODEL);
   await page.getByLabel("Noise levels (i_start)").fill("1, 3, 2000");
   await page.getByRole("button", { name: "Run the sweep", exact: true }).click();
-  await expect(page.getByText("iStarts: each must be between 0 and 999")).toBeVisible();
+  await expect(page.getByText("iStarts: each must be a whole number between 0 and 999")).toBeVisible();
+});
+
+test("an edit runs on the source the user sees: switching back to an empty sketch leaves no image", async ({
+  page,
+}) => {
+  await page.goto(`/edits?model=${MODEL}`);
+  await expect(page.getByLabel("Model")).toHaveValue(MODEL);
+  await page.getByRole("tab", { name: "Upload an image" }).click();
+  const uploaded = page.waitForResponse((r) => r.url().endsWith("/api/uploads") && r.status() === 200);
+  await page
+    .getByTestId("file-input")
+    .setInputFiles({ name: "grey.png", mimeType: "image/png", buffer: await png(28, 28) });
+  await uploaded;
+  await expect(page.getByAltText("uploaded source")).toBeVisible();
+  await page.getByRole("tab", { name: "Draw a sketch" }).click();
+  await page.getByRole("button", { name: "Run the sweep", exact: true }).click();
+  await expect(page.getByText("image: upload an image first")).toBeVisible();
+  // Back on the upload tab, the upload is still there and is the source again.
+  await page.getByRole("tab", { name: "Upload an image" }).click();
+  await expect(page.getByAltText("uploaded source")).toBeVisible();
+});
+
+test("an empty hybrid prompt is named under its field", async ({ page }) => {
+  await page.goto(`/illusions?model=${MODEL}`);
+  await page.getByRole("tab", { name: "Hybrid images" }).click();
+  await page.getByLabel("Seen from afar (low frequencies)").fill("");
+  await page.getByRole("button", { name: "Make the hybrid", exact: true }).click();
+  await expect(page.getByText("lowPrompt: must not be empty")).toBeVisible();
 });
 
 test("an unknown model in a shared link gets the API's NOT_FOUND message", async ({ page }) => {
@@ -77,7 +105,7 @@ test("the API answers bad input with typed errors", async ({ request }) => {
   expect(gen.status()).toBe(400);
   const body = await gen.json();
   expect(body.error.data.code).toBe("BAD_REQUEST");
-  expect(body.error.message).toBe("guidance: CFG γ must be between 0 and 30");
+  expect(body.error.message).toBe("guidance: CFG γ must be a number between 0 and 30");
 
   // A mask whose size differs from the image's.
   const image = await (await request.post("/api/uploads", { data: await png(28, 28) })).json();

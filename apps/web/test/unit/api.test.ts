@@ -67,11 +67,11 @@ describe("API gateway", () => {
   });
 
   it.each([
-    [{ steps: 5000 }, "steps: must be between 1 and 1000"],
-    [{ steps: 0 }, "steps: must be between 1 and 1000"],
-    [{ guidance: 31 }, "guidance: CFG γ must be between 0 and 30"],
-    [{ guidance: -1 }, "guidance: CFG γ must be between 0 and 30"],
-    [{ seed: 1.5 }, "seed: must be a whole number"],
+    [{ steps: 5000 }, "steps: must be a whole number between 1 and 1000"],
+    [{ steps: 0 }, "steps: must be a whole number between 1 and 1000"],
+    [{ guidance: 31 }, "guidance: CFG γ must be a number between 0 and 30"],
+    [{ guidance: -1 }, "guidance: CFG γ must be a number between 0 and 30"],
+    [{ seed: 1.5 }, "seed: must be a whole number between 0 and 4294967295"],
     [{ batch: 17 }, "batch: must be between 1 and 16"],
     [{ prompts: [""] }, "prompt: must not be empty"],
   ])("rejects %o over HTTP with BAD_REQUEST and a readable message", async (patch, message) => {
@@ -100,7 +100,7 @@ describe("API gateway", () => {
         seed: 1,
       }),
     });
-    expect(sdedit.body.error?.message).toBe("iStarts: each must be between 0 and 999");
+    expect(sdedit.body.error?.message).toBe("iStarts: each must be a whole number between 0 and 999");
     const anagram = await http("generations.create", {
       method: "POST",
       headers: authorized(),

@@ -74,7 +74,6 @@ export function EditsWorkbench() {
               <ImageSource
                 width={w}
                 height={h}
-                value={image}
                 onChange={(u) => {
                   setImage(u);
                   setMask(undefined);

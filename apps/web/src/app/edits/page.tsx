@@ -6,9 +6,9 @@ export default function EditsPage() {
   return (
     <>
       <PageHeader title="Edits">
-        SDEdit projects a sketch or photo back onto the image manifold: noise it to level i_start, then denoise. Lower
-        levels stay close to the source, higher ones invent more. Inpainting regenerates only the painted region;
-        text-conditional image-to-image steers the edit with a prompt.
+        SDEdit projects a sketch or photo back onto the image manifold: noise it to level i_start, then denoise. Low
+        i_start starts from heavy noise and invents more; high i_start starts near the source and stays close to it.
+        Inpainting regenerates only the painted region; text-conditional image-to-image steers the edit with a prompt.
       </PageHeader>
       <Suspense>
         <EditsWorkbench />

@@ -73,12 +73,7 @@ export function LabWorkbench() {
             <ModelPicker procedure={mode} value={modelId} onChange={setModelId} error={form.errors.modelId} />
             {mode !== "cfg-compare" && (
               <Field label="Clean image" error={form.errors.imageId}>
-                <ImageSource
-                  width={model?.shape[2] ?? 28}
-                  height={model?.shape[1] ?? 28}
-                  value={image}
-                  onChange={setImage}
-                />
+                <ImageSource width={model?.shape[2] ?? 28} height={model?.shape[1] ?? 28} onChange={setImage} />
               </Field>
             )}
             {mode === "forward" && (
@@ -112,6 +107,7 @@ export function LabWorkbench() {
               onChange={setSampling}
               errors={form.errors}
               showSteps={mode === "cfg-compare"}
+              showGuidance={mode === "cfg-compare"}
             />
             {mode === "cfg-compare" && (
               <NumberField

@@ -25,58 +25,60 @@ export function TrainingDashboard() {
       <div className="flex min-w-0 flex-col gap-6">
         <Panel title="Runs">
           {runs.data?.length ? (
-            <table className="w-full text-left text-sm" data-testid="runs-table">
-              <thead className="whitespace-nowrap text-xs text-neutral-500">
-                <tr>
-                  <th className="py-2 pl-2 font-medium">Run</th>
-                  <th className="px-3 font-medium">State</th>
-                  <th className="px-3 font-medium">Progress</th>
-                  <th className="px-3 font-medium">Last loss</th>
-                  <th className="px-3 font-medium">Compare</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-neutral-800">
-                {runs.data.map((r) => (
-                  <tr
-                    key={r.id}
-                    className={r.id === current ? "bg-neutral-800/50" : "cursor-pointer hover:bg-neutral-800/30"}
-                    onClick={() => setSelected(r.id)}
-                  >
-                    <td className="py-2 pl-2">
-                      <div className="font-medium text-neutral-100">{r.experiment}</div>
-                      <div className="text-xs text-neutral-500">
-                        {r.id}
-                        {Object.keys(r.overrides).length > 0 &&
-                          ` · ${Object.entries(r.overrides)
-                            .map(([k, v]) => `${k}=${String(v)}`)
-                            .join(", ")}`}
-                      </div>
-                    </td>
-                    <td className="px-3">
-                      <div className="flex gap-1">
-                        <Badge tone={stateTone(r.state)}>{r.state}</Badge>
-                        {r.promotedModelId && <Badge tone="success">promoted</Badge>}
-                      </div>
-                    </td>
-                    <td className="px-3 tabular-nums text-neutral-300">
-                      {r.step}/{r.totalSteps}
-                    </td>
-                    <td className="px-3 tabular-nums text-neutral-300">{r.lastLoss?.toFixed(4) ?? "—"}</td>
-                    <td className="px-3">
-                      <input
-                        type="checkbox"
-                        aria-label={`compare ${r.id}`}
-                        checked={compare.includes(r.id)}
-                        onClick={(e) => e.stopPropagation()}
-                        onChange={(e) =>
-                          setCompare((c) => (e.target.checked ? [...c, r.id] : c.filter((x) => x !== r.id)))
-                        }
-                      />
-                    </td>
+            <div className="overflow-x-auto">
+              <table className="w-full text-left text-sm" data-testid="runs-table">
+                <thead className="whitespace-nowrap text-xs text-neutral-500">
+                  <tr>
+                    <th className="py-2 pl-2 font-medium">Run</th>
+                    <th className="px-3 font-medium">State</th>
+                    <th className="px-3 font-medium">Progress</th>
+                    <th className="px-3 font-medium">Last loss</th>
+                    <th className="px-3 font-medium">Compare</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody className="divide-y divide-neutral-800">
+                  {runs.data.map((r) => (
+                    <tr
+                      key={r.id}
+                      className={r.id === current ? "bg-neutral-800/50" : "cursor-pointer hover:bg-neutral-800/30"}
+                      onClick={() => setSelected(r.id)}
+                    >
+                      <td className="py-2 pl-2">
+                        <div className="font-medium text-neutral-100">{r.experiment}</div>
+                        <div className="text-xs text-neutral-500">
+                          {r.id}
+                          {Object.keys(r.overrides).length > 0 &&
+                            ` · ${Object.entries(r.overrides)
+                              .map(([k, v]) => `${k}=${String(v)}`)
+                              .join(", ")}`}
+                        </div>
+                      </td>
+                      <td className="px-3">
+                        <div className="flex gap-1">
+                          <Badge tone={stateTone(r.state)}>{r.state}</Badge>
+                          {r.promotedModelId && <Badge tone="success">promoted</Badge>}
+                        </div>
+                      </td>
+                      <td className="px-3 tabular-nums text-neutral-300">
+                        {r.step}/{r.totalSteps}
+                      </td>
+                      <td className="px-3 tabular-nums text-neutral-300">{r.lastLoss?.toFixed(4) ?? "—"}</td>
+                      <td className="px-3">
+                        <input
+                          type="checkbox"
+                          aria-label={`compare ${r.id}`}
+                          checked={compare.includes(r.id)}
+                          onClick={(e) => e.stopPropagation()}
+                          onChange={(e) =>
+                            setCompare((c) => (e.target.checked ? [...c, r.id] : c.filter((x) => x !== r.id)))
+                          }
+                        />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           ) : (
             <p className="py-6 text-center text-sm text-neutral-500">
               {runs.isLoading ? "Loading…" : "No runs yet. Launch one on the left."}
