@@ -11,6 +11,12 @@ import {
   spacedTimesteps,
 } from "../src/index.js";
 
+function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  let worst = 0;
+  for (let k = 0; k < a.length; k++) worst = Math.max(worst, Math.abs(a[k]! - b[k]!));
+  return worst;
+}
+
 /** The surface every sampler shares (diffusers' SchedulerCommonTest idea): levels, forward process, step shapes. */
 function describeSampler(name: string, make: () => Sampler, kind: ModelPrediction["kind"], cleanAtEnd: boolean) {
   describe(`${name} conformance`, () => {
@@ -57,16 +63,11 @@ function describeSampler(name: string, make: () => Sampler, kind: ModelPredictio
         expect(out.predOriginalSample.shape).toEqual(x.shape);
         // x̂0 is the clean image (to float32 rounding amplified by 1/√ᾱ at the noisiest levels).
         const tol = sampler.time === "discrete" && t > 900 ? 1e-3 : 1e-5;
-        out.predOriginalSample.data.forEach((v, k) => {
-          expect(Math.abs(v - clean.data[k]!)).toBeLessThan(tol);
-        });
+        // One assertion per step on the worst pixel (a per-pixel expect made this test slow on a busy machine).
+        expect(maxAbsDiff(out.predOriginalSample.data, clean.data), `level ${i}`).toBeLessThan(tol);
         x = out.prevSample;
       }
-      if (cleanAtEnd) {
-        x.data.forEach((v, k) => {
-          expect(Math.abs(v - clean.data[k]!)).toBeLessThan(1e-4);
-        });
-      }
+      if (cleanAtEnd) expect(maxAbsDiff(x.data, clean.data)).toBeLessThan(1e-4);
     });
 
     it("rejects a prediction kind it cannot use", () => {
