@@ -227,6 +227,15 @@ function checkSupported(recipe: Recipe, model: RegisteredModel): void {
   if (recipe.procedure === "denoise-compare" && recipe.iStart >= info.defaults.steps) {
     throw new ApiError("BAD_REQUEST", `iStart: must be below ${info.defaults.steps} for model '${info.id}'`);
   }
+  if (recipe.procedure === "anagram") {
+    const bad = recipe.parts.find((p) => !info.anagramViews.includes(p.view));
+    if (bad) {
+      throw new ApiError(
+        "BAD_REQUEST",
+        `view: '${bad.view}' does not suit model '${info.id}' (one of ${info.anagramViews.join(", ")})`,
+      );
+    }
+  }
   // Every prompt must mean something to this model (MNIST models need a digit).
   for (const [field, prompt] of promptsOf(recipe)) {
     try {

@@ -1,4 +1,4 @@
-import type { Procedure } from "./recipes.js";
+import type { Procedure, View } from "./recipes.js";
 
 /** What a model is conditioned on; the forms adapt to it. */
 export type Conditioning =
@@ -24,6 +24,11 @@ export interface ModelInfo {
   readonly procedures: readonly Procedure[];
   /** Sampling schedules it can run (e.g. "flow-euler", "ddpm-strided"). */
   readonly schedules: readonly string[];
+  /**
+   * The anagram views that make sense for its images. `negate` (x → −x) needs pixels centred on 0 (IF's [−1, 1]);
+   * on MNIST's [0, 1] a negated digit is out of distribution and samples come out black.
+   */
+  readonly anagramViews: readonly View[];
   readonly defaults: { readonly steps: number; readonly guidance: number };
   readonly promptExamples: readonly string[];
   /** Hidden width D of our own UNets (wider is more capable and slower); absent for imported pipelines. */

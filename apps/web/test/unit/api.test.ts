@@ -120,6 +120,28 @@ describe("API gateway", () => {
     expect(anagram.body.error?.message).toMatch(/^view: one of identity, flip/);
   });
 
+  it("offers the MNIST models every anagram view but negate, and refuses negate for them", async () => {
+    const caller = createCaller(await createContext({ headers: authorized(), services }));
+    const [model] = await caller.models.list();
+    expect(model!.anagramViews).toEqual(["identity", "flip", "rot90", "rot180", "rot270", "skew", "jigsaw"]);
+    await expect(
+      caller.generations.create({
+        procedure: "anagram",
+        modelId: model!.id,
+        parts: [
+          { prompt: "a handwritten 4", view: "identity" },
+          { prompt: "a handwritten 7", view: "negate" },
+        ],
+        steps: 10,
+        guidance: 5,
+        seed: 1,
+      }),
+    ).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: `view: 'negate' does not suit model '${model!.id}' (one of identity, flip, rot90, rot180, rot270, skew, jigsaw)`,
+    });
+  });
+
   it("answers an unknown generation id with NOT_FOUND", async () => {
     const res = await http(`generations.get?input=${encodeURIComponent(JSON.stringify({ id: crypto.randomUUID() }))}`);
     expect(res.status).toBe(404);

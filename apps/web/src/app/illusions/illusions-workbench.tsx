@@ -85,7 +85,7 @@ export function IllusionsWorkbench() {
                         value={p.view}
                         onChange={(e) => setPart(i, { view: e.target.value as View })}
                       >
-                        {VIEWS.map((v) => (
+                        {(model?.anagramViews ?? VIEWS).map((v) => (
                           <option key={v} value={v}>
                             {v}
                           </option>
@@ -112,7 +112,8 @@ export function IllusionsWorkbench() {
                           ...ps,
                           {
                             prompt: model ? fitPrompt("a handwritten 1", model, ps.length) : "a handwritten 1",
-                            view: "negate",
+                            // The next view this model offers that no part uses yet.
+                            view: (model?.anagramViews ?? VIEWS).find((v) => !ps.some((q) => q.view === v)) ?? "flip",
                           },
                         ])
                       }

@@ -4,6 +4,7 @@ import path from "node:path";
 import { type DeepFloydManifest, EmbeddingStore } from "@diffusion-studio/models";
 import { readDeepFloydManifest } from "@diffusion-studio/models/files";
 import type { ModelInfo, ModelProblem } from "@/shared/models";
+import { VIEWS } from "@/shared/recipes";
 import { CONDITIONED_PROCEDURES } from "./model-info";
 import type { ModelSource, RegisteredModel } from "./registry";
 
@@ -94,6 +95,7 @@ export async function describeExport(dir: string): Promise<RegisteredModel> {
     shape: [stage1.imageChannels, stage1.sampleSize, stage1.sampleSize],
     procedures: CONDITIONED_PROCEDURES,
     schedules: ["ddpm-strided"],
+    anagramViews: VIEWS, // pixels in [−1, 1]
     defaults: DEEPFLOYD_DEFAULTS,
     promptExamples: stored,
     ...(stage2 && {

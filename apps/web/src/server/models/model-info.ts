@@ -1,6 +1,6 @@
 import type { ModelCard } from "@diffusion-studio/models";
 import type { ModelInfo } from "@/shared/models";
-import type { Procedure } from "@/shared/recipes";
+import { type Procedure, VIEWS } from "@/shared/recipes";
 
 /** MNIST class labels as the galleries show them: prompts are "a handwritten 7". */
 export const DIGIT_CLASSES = Array.from({ length: 10 }, (_, label) => ({ label, name: `a handwritten ${label}` }));
@@ -40,6 +40,7 @@ export function describeCard(
     shape: [1, 28, 28],
     procedures: conditioned ? CONDITIONED_PROCEDURES : UNCONDITIONED,
     schedules: [flow ? "flow-euler" : "ddpm-strided"],
+    anagramViews: VIEWS.filter((v) => v !== "negate"), // pixels in [0, 1]
     defaults: { steps: flow ? 50 : ddpmDefaultSteps(card.numTrainTimesteps ?? 300), guidance: conditioned ? 5 : 0 },
     promptExamples: conditioned ? DIGIT_CLASSES.map((c) => c.name) : [],
     width: card.D,
