@@ -60,6 +60,8 @@ test("an edit runs on the source the user sees: switching back to an empty sketc
 test("an empty hybrid prompt is named under its field", async ({ page }) => {
   await page.goto(`/illusions?model=${MODEL}`);
   await page.getByRole("tab", { name: "Hybrid images" }).click();
+  // The model's defaults fill the prompts once its description has loaded (its badges show); clear the field after.
+  await expect(page.getByText("class-conditioned", { exact: true })).toBeVisible();
   await page.getByLabel("Seen from afar (low frequencies)").fill("");
   await page.getByRole("button", { name: "Make the hybrid", exact: true }).click();
   await expect(page.getByText("lowPrompt: must not be empty")).toBeVisible();
