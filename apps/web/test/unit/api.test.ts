@@ -2,6 +2,8 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter, createCaller } from "@/server/api/root";
 import { createContext } from "@/server/api/trpc";
+import type { View } from "@/shared/recipes";
+import { anagramRecipe } from "../support/recipes";
 import { testServices } from "../support/services";
 
 type TestServices = Awaited<ReturnType<typeof testServices>>;
@@ -104,17 +106,12 @@ describe("API gateway", () => {
     const anagram = await http("generations.create", {
       method: "POST",
       headers: authorized(),
-      body: JSON.stringify({
-        procedure: "anagram",
-        modelId: "m",
-        parts: [
-          { prompt: "a 1", view: "identity" },
-          { prompt: "a 7", view: "spin" },
-        ],
-        steps: 30,
-        guidance: 5,
-        seed: 1,
-      }),
+      body: JSON.stringify(
+        anagramRecipe("m", [
+          ["a 1", "identity"],
+          ["a 7", "spin" as View],
+        ]),
+      ),
     });
     expect(anagram.body.error?.data.code).toBe("BAD_REQUEST");
     expect(anagram.body.error?.message).toMatch(/^view: one of identity, flip/);
@@ -125,17 +122,12 @@ describe("API gateway", () => {
     const [model] = await caller.models.list();
     expect(model!.anagramViews).toEqual(["identity", "flip", "rot90", "rot180", "rot270", "skew", "jigsaw"]);
     await expect(
-      caller.generations.create({
-        procedure: "anagram",
-        modelId: model!.id,
-        parts: [
-          { prompt: "a handwritten 4", view: "identity" },
-          { prompt: "a handwritten 7", view: "negate" },
-        ],
-        steps: 10,
-        guidance: 5,
-        seed: 1,
-      }),
+      caller.generations.create(
+        anagramRecipe(model!.id, [
+          ["a handwritten 4", "identity"],
+          ["a handwritten 7", "negate"],
+        ]),
+      ),
     ).rejects.toMatchObject({
       code: "BAD_REQUEST",
       message: `view: 'negate' does not suit model '${model!.id}' (one of identity, flip, rot90, rot180, rot270, skew, jigsaw)`,

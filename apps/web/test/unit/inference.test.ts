@@ -10,6 +10,7 @@ import { uploads } from "@/server/db/schema";
 import { storeUpload } from "@/server/uploads";
 import type { JobEvent } from "@/shared/jobs";
 import { writeTestModel } from "../support/model";
+import { anagramRecipe } from "../support/recipes";
 import { testServices } from "../support/services";
 
 // The real worker (compiled by `tsc -p tsconfig.worker.json`, which the test script runs first).
@@ -166,15 +167,15 @@ describe("inference through the worker pool", () => {
 
   it("makes a flip anagram and shows each view", async () => {
     const { id } = await caller.generations.create({
-      procedure: "anagram",
-      modelId: "test-flow-class",
-      parts: [
-        { prompt: "a handwritten 6", view: "identity" },
-        { prompt: "a handwritten 9", view: "flip" },
-      ],
+      ...anagramRecipe(
+        "test-flow-class",
+        [
+          ["a handwritten 6", "identity"],
+          ["a handwritten 9", "flip"],
+        ],
+        5,
+      ),
       steps: 3,
-      guidance: 5,
-      seed: 5,
     });
     const done = (await finish(id)).at(-1);
     expect(done?.type === "done" && done.images.map((i) => i.label)).toEqual([
