@@ -82,28 +82,24 @@ export function startRun(options: StartRunOptions): StartedRun {
   updateStatus(dir, { state: "created", pid: null, message: undefined, stopRequestedAt: undefined });
   const log = runPaths(dir).log;
   const args = [cli, "train", "--resume", dir, ...(options.threads ? ["--threads", String(options.threads)] : [])];
-  let fd: number;
+  let pid: number | undefined;
   try {
-    fd = openSync(log, "a");
-  } catch (error) {
-    throw fail(`could not open ${log}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  try {
-    let child: ReturnType<typeof spawn>;
+    const fd = openSync(log, "a");
     try {
-      child = spawn(process.execPath, args, { detached: true, stdio: ["ignore", fd, fd], env: process.env });
-    } catch (error) {
-      throw fail(`could not start ${process.execPath}: ${error instanceof Error ? error.message : String(error)}`);
+      const child = spawn(process.execPath, args, { detached: true, stdio: ["ignore", fd, fd], env: process.env });
+      child.unref();
+      pid = child.pid;
+    } finally {
+      closeSync(fd);
     }
-    if (child.pid === undefined) throw fail(`could not start ${process.execPath} ${args.join(" ")}`);
-    child.unref();
-    // Record the pid at once, so that watchers notice a child that dies before it starts training (the child
-    // needs over a second to load; if it has already written its own status, that one stands).
-    if (readStatus(dir).state === "created") updateStatus(dir, { pid: child.pid });
-    return { dir, pid: child.pid, log };
-  } finally {
-    closeSync(fd);
+  } catch (error) {
+    throw fail(`could not start training (log ${log}): ${error instanceof Error ? error.message : String(error)}`);
   }
+  if (pid === undefined) throw fail(`could not start ${process.execPath} ${args.join(" ")}`);
+  // Record the pid at once, so that watchers notice a child that dies before it starts training (the child needs
+  // over a second to load; if it has already written its own status, that one stands).
+  if (readStatus(dir).state === "created") updateStatus(dir, { pid });
+  return { dir, pid, log };
 }
 
 /**

@@ -50,6 +50,11 @@ function lastLine(file: string, tailBytes = 4096): string | null {
   return lines.length ? lines[lines.length - 1] : null;
 }
 
+/** status.json records the step at checkpoints; the metrics have every logged step since. */
+function stepsDone(status: RunStatus, lastLoggedStep: number | undefined): number {
+  return Math.max(status.step, lastLoggedStep ?? 0);
+}
+
 function fileSize(file: string): number {
   return existsSync(file) ? statSync(file).size : 0;
 }
@@ -90,27 +95,21 @@ export function listRuns(root: string): RunSummary[] {
     const paths = runPaths(dir);
     if (!existsSync(paths.config) || !existsSync(paths.status)) continue;
     const status = liveStatus(dir);
-    let lastLoss: number | null = null;
-    // status.json records the step at checkpoints; the metrics file has every logged step.
-    let lastStep = status.step;
+    let last: MetricRecord | undefined;
     try {
       const line = lastLine(paths.metrics);
-      if (line) {
-        const record = JSON.parse(line) as MetricRecord;
-        lastLoss = record.loss;
-        lastStep = Math.max(lastStep, record.step);
-      }
+      if (line) last = JSON.parse(line) as MetricRecord;
     } catch {
-      lastLoss = null;
+      last = undefined;
     }
     runs.push({
       name: entry.name,
       dir,
       experiment: status.experiment,
       state: status.state,
-      step: lastStep,
+      step: stepsDone(status, last?.step),
       totalSteps: status.totalSteps,
-      lastLoss,
+      lastLoss: last?.loss ?? null,
       createdAt: status.createdAt,
       updatedAt: status.updatedAt,
     });
@@ -121,8 +120,7 @@ export function listRuns(root: string): RunSummary[] {
 /** Events from byte `offset` on, and the offset after the last complete line (pass it back to read only new ones). */
 export function readEvents(dir: string, offset = 0): { events: RunEvent[]; offset: number } {
   const file = runPaths(dir).events;
-  if (!existsSync(file)) return { events: [], offset };
-  const size = statSync(file).size;
+  const size = fileSize(file);
   if (size <= offset) return { events: [], offset };
   const buffer = Buffer.alloc(size - offset);
   const fd = openSync(file, "r");
@@ -252,8 +250,7 @@ export function readArtifacts(dir: string): RunArtifacts {
   return {
     dir,
     config: readRunConfig(dir),
-    // status.json records the step at checkpoints; the metrics have every logged step since.
-    status: { ...status, step: Math.max(status.step, metrics.at(-1)?.step ?? 0) },
+    status: { ...status, step: stepsDone(status, metrics.at(-1)?.step) },
     metrics,
     grids,
     lossCurve: ifExists(paths.lossPng),

@@ -25,9 +25,6 @@ export function runFileUrl(run: string, relative: string): string {
  * with which overrides, and what was promoted.
  */
 export class Training {
-  /** Runs with a stop request in flight. */
-  private readonly stopping = new Set<string>();
-
   constructor(
     private readonly db: Database,
     private readonly dataDir: DataDir,
@@ -122,16 +119,11 @@ export class Training {
 
   /**
    * Asks the run to stop; it saves a checkpoint first, so this returns before it has ended. Repeated requests while
-   * it stops are ignored: a second SIGINT makes the trainer exit at once, without its checkpoint.
+   * it stops send no second SIGINT (`cancelRun` records the request), which would make it exit without its checkpoint.
    */
   async cancel(id: string): Promise<void> {
     const dir = await this.dir(id);
-    if (this.stopping.has(id)) return;
-    this.stopping.add(id);
-    (await trainer())
-      .cancelRun(dir)
-      .catch((err: unknown) => console.error(`cancel ${id}:`, err))
-      .finally(() => this.stopping.delete(id));
+    (await trainer()).cancelRun(dir).catch((err: unknown) => console.error(`cancel ${id}:`, err));
   }
 
   /**

@@ -27,30 +27,26 @@ const promptNamed = (field: string) =>
     .min(1, `${field}: must not be empty`)
     .max(LIMITS.promptLength, `${field}: at most ${LIMITS.promptLength} characters`);
 const prompt = promptNamed("prompt");
-const stepsRange = `steps: must be a whole number between ${LIMITS.steps.min} and ${LIMITS.steps.max}`;
-const steps = z
-  .number({ error: stepsRange })
-  .int(stepsRange)
-  .min(LIMITS.steps.min, stepsRange)
-  .max(LIMITS.steps.max, stepsRange);
-const guidanceRange = `guidance: CFG γ must be a number between ${LIMITS.guidance.min} and ${LIMITS.guidance.max}`;
-const guidance = z
-  .number({ error: guidanceRange })
-  .min(LIMITS.guidance.min, guidanceRange)
-  .max(LIMITS.guidance.max, guidanceRange);
-const seedRange = `seed: must be a whole number between 0 and ${LIMITS.seed.max}`;
-const seed = z
-  .number({ error: seedRange })
-  .int(seedRange)
-  .min(LIMITS.seed.min, seedRange)
-  .max(LIMITS.seed.max, seedRange);
+/** A number field whose every failure (not a number, not whole, out of range) gets one message stating the range. */
+function numberIn(range: { readonly min: number; readonly max: number }, message: string, whole = true) {
+  const number = z.number({ error: message });
+  return (whole ? number.int(message) : number).min(range.min, message).max(range.max, message);
+}
+const steps = numberIn(
+  LIMITS.steps,
+  `steps: must be a whole number between ${LIMITS.steps.min} and ${LIMITS.steps.max}`,
+);
+const guidance = numberIn(
+  LIMITS.guidance,
+  `guidance: CFG γ must be a number between ${LIMITS.guidance.min} and ${LIMITS.guidance.max}`,
+  false,
+);
+const seed = numberIn(LIMITS.seed, `seed: must be a whole number between 0 and ${LIMITS.seed.max}`);
 const uploadId = z.uuid("image: upload an image first");
-const iStartRange = `iStarts: each must be a whole number between ${LIMITS.iStart.min} and ${LIMITS.iStart.max}`;
-const iStart = z
-  .number({ error: iStartRange })
-  .int(iStartRange)
-  .min(LIMITS.iStart.min, iStartRange)
-  .max(LIMITS.iStart.max, iStartRange);
+const iStart = numberIn(
+  LIMITS.iStart,
+  `iStarts: each must be a whole number between ${LIMITS.iStart.min} and ${LIMITS.iStart.max}`,
+);
 
 /** Views a visual anagram can assign to each prompt (CS180 part A 1.8 and its extensions). */
 export const VIEWS = ["identity", "flip", "rot90", "rot180", "rot270", "negate", "skew", "jigsaw"] as const;

@@ -13,7 +13,6 @@ export interface Runtime {
 
 export type { InferenceSession, Tensor };
 
-/** Checks a flat batch array's length and returns the batch size it implies. */
 /** Refuses NaN and ±Infinity in a training input: one would turn every weight and Adam moment into NaN. */
 export function assertFinite(field: string, data: Float32Array): void {
   for (let i = 0; i < data.length; i++) {
@@ -23,6 +22,7 @@ export function assertFinite(field: string, data: Float32Array): void {
   }
 }
 
+/** Checks a flat batch array's length and returns the batch size it implies. */
 export function batchOf(field: string, data: Float32Array | undefined, perItem: number, expected?: number): number {
   if (!(data instanceof Float32Array)) throw new TypeError(`\`${field}\` must be a Float32Array`);
   const batch = data.length / perItem;
