@@ -89,3 +89,20 @@ export function highPass(batch: ImageBatch, kernelSize = 33, sigma = 2): ImageBa
   for (let i = 0; i < out.data.length; i++) out.data[i] = batch.data[i]! - low.data[i]!;
   return out;
 }
+
+/** The course's hybrid-image kernel (§1.9): 33 taps at 64², scaled to `imageSize` pixels, rounded to an odd size. */
+export function scaledCourseKernel(imageSize: number): number {
+  checkNumber("imageSize", imageSize, { min: 3, max: 4096, integer: true });
+  return 2 * Math.round((33 * imageSize) / 64 / 2 - 0.5) + 1;
+}
+
+/**
+ * The blur kernel a hybrid image of `imageSize` pixels uses at σ: odd, covering ±3σ and at least `atLeast` taps, but
+ * never wider than the image allows (the largest odd size below it), since the course's 33 taps do not fit 28².
+ */
+export function hybridKernelSize(sigma: number, imageSize: number, atLeast = 1): number {
+  checkNumber("sigma", sigma, { min: 0, exclusiveMin: true });
+  checkNumber("imageSize", imageSize, { min: 3, max: 4096, integer: true });
+  const widest = 2 * Math.floor((imageSize - 1) / 2) - 1;
+  return Math.min(Math.max(atLeast, 2 * Math.ceil(3 * sigma) + 1), widest);
+}

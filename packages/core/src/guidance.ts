@@ -44,16 +44,19 @@ export async function guidedPredict(
   checkNumber("t", t);
   checkOneOf("reduction", plan.reduction, ["mean", "sum"]);
   if (plan.branches.length === 0) throw new RangeError("`branches` must hold at least one branch");
-  const guided = plan.guidanceScale !== undefined;
-  const gamma = guided ? checkNumber("guidanceScale", plan.guidanceScale!, { min: 0 }) : 1;
+  const wantsGuidance = plan.guidanceScale !== undefined;
+  const gamma = wantsGuidance ? checkNumber("guidanceScale", plan.guidanceScale!, { min: 0 }) : 1;
   plan.branches.forEach((branch, k) => {
-    if (branch.conditions.length !== b || (guided && branch.unconditional.length !== b)) {
+    if (branch.conditions.length !== b || (wantsGuidance && branch.unconditional.length !== b)) {
       throw new RangeError(
-        `\`branches[${k}]\` must have one condition${guided ? " and one unconditional" : ""} per image (${b}) ` +
-          `(got ${branch.conditions.length}${guided ? ` and ${branch.unconditional.length}` : ""})`,
+        `\`branches[${k}]\` must have one condition${wantsGuidance ? " and one unconditional" : ""} per image (${b}) ` +
+          `(got ${branch.conditions.length}${wantsGuidance ? ` and ${branch.unconditional.length}` : ""})`,
       );
     }
   });
+  // Guiding a branch against itself (an unconditional model, an empty prompt) gives ε_u + γ·(ε_c − ε_u) = ε_c
+  // exactly, so the unconditional pass, which would double the model's work, is skipped.
+  const guided = wantsGuidance && !plan.branches.every(guidesAgainstItself);
   const perBranch = guided ? 2 : 1;
   const inputs: ImageBatch[] = [];
   const conditions: Condition[] = [];
@@ -125,4 +128,15 @@ export async function guidedPredict(
     for (let i = 0; i < n; i++) variance.data[i] = varAcc[i]! / k;
   }
   return { kind: output.kind, prediction, variance };
+}
+
+/** Whether every item's unconditional condition is the condition itself. */
+function guidesAgainstItself(branch: GuidanceBranch): boolean {
+  return branch.conditions.every((c, i) => sameCondition(c, branch.unconditional[i]!));
+}
+
+function sameCondition(a: Condition, b: Condition): boolean {
+  if (a === null || b === null) return a === b;
+  if ("prompt" in a) return "prompt" in b && a.prompt === b.prompt;
+  return "classLabel" in b && a.classLabel === b.classLabel;
 }

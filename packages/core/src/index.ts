@@ -1,6 +1,14 @@
 /** Public API of @diffusion-studio/core. Everything a consumer may import is re-exported here. */
 
-export { defaultSigma, gaussianBlur, gaussianKernel1d, highPass, lowPass } from "./blur.js";
+export {
+  defaultSigma,
+  gaussianBlur,
+  gaussianKernel1d,
+  highPass,
+  hybridKernelSize,
+  lowPass,
+  scaledCourseKernel,
+} from "./blur.js";
 export type {
   CancelSignal,
   Condition,
@@ -67,10 +75,15 @@ export {
   portableLog,
   Rng,
 } from "./random.js";
+export { type DdimConfig, DdimSampler } from "./samplers/ddim.js";
 export { type AncestralDdpmConfig, ancestralDdpmSampler } from "./samplers/ddpm.js";
+export { type DpmSolverConfig, DpmSolverSampler } from "./samplers/dpm-solver.js";
+export { type FlowDpmSolverConfig, FlowDpmSolverSampler } from "./samplers/flow-dpm-solver.js";
 export { type FlowEulerConfig, FlowEulerSampler } from "./samplers/flow-euler.js";
+export { type FlowHeunConfig, FlowHeunSampler } from "./samplers/flow-heun.js";
 export { makeSampler, type SamplerConfig } from "./samplers/make-sampler.js";
-export type { ModelPrediction, Sampler, StepOutput } from "./samplers/sampler.js";
+export type { ModelPrediction, Sampler, StepCarry, StepOutput } from "./samplers/sampler.js";
+export type { ScheduleSamplerConfig } from "./samplers/schedule-sampler.js";
 export {
   courseSampler,
   type StridedDdpmConfig,

@@ -4,10 +4,12 @@ import {
   gaussianBlur,
   gaussianKernel1d,
   highPass,
+  hybridKernelSize,
   type ImageBatch,
   lowPass,
   Rng,
   type Shape,
+  scaledCourseKernel,
 } from "../src/index.js";
 import fixture from "./fixtures/gaussian-blur.json" with { type: "json" };
 
@@ -50,5 +52,18 @@ describe("gaussianBlur has torchvision semantics", () => {
       /`kernelSize` 33 needs padding 16, which must be < the image height and width \(got 8×8\)/,
     );
     expect(() => gaussianBlur(x, 3, -1)).toThrow(/`sigma` must be a finite number > 0 \(got -1\)/);
+  });
+});
+
+describe("hybrid kernel sizes", () => {
+  it("cover ±3σ, at least the requested taps, and fit inside the image", () => {
+    expect(scaledCourseKernel(64)).toBe(33);
+    expect(scaledCourseKernel(16)).toBe(9);
+    expect(hybridKernelSize(2, 64, scaledCourseKernel(64))).toBe(33);
+    expect(hybridKernelSize(8, 64, 33)).toBe(49);
+    expect(hybridKernelSize(2, 28)).toBe(13);
+    expect(hybridKernelSize(10, 28)).toBe(25);
+    expect(() => hybridKernelSize(0, 28)).toThrow("`sigma` must be a finite number > 0 (got 0)");
+    expect(() => hybridKernelSize(2, 2)).toThrow("`imageSize` must be an integer in [3, 4096] (got 2)");
   });
 });

@@ -88,6 +88,18 @@ describe("classifier-free guidance", () => {
     expect(Array.from(first.t)).toEqual([990, 990, 990, 990]);
   });
 
+  it("guiding a condition against itself (unconditional model, empty prompt) runs one pass, not two", async () => {
+    for (const condition of [null, { prompt: "" }] as const) {
+      const denoiser = mixingDenoiser(IF_INFO, true);
+      const s = sampler();
+      const run = (guidanceScale?: number) =>
+        sample({ denoiser, sampler: s, noise: new Rng(3), condition, batchSize: 2, guidanceScale });
+      const guided = await run(7);
+      expect(denoiser.calls.map((c) => c.x.shape[0])).toEqual(Array(s.numSteps).fill(2));
+      expect(guided.data).toEqual((await run()).data);
+    }
+  });
+
   it("class-conditional flow sampling with CFG uses the zero class (null) as unconditional", async () => {
     const denoiser = gaussianVelocityOracle(
       (c) => ({ mean: [c !== null && "classLabel" in c ? c.classLabel / 10 : 0], std: [0.3] }),

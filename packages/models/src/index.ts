@@ -47,6 +47,7 @@ export {
   type ModelKind,
   modelCard,
   NUM_CLASSES,
+  type RecordedSampling,
 } from "./nn/kinds.js";
 export { type ConvOptions, conv2d, convTranspose2d } from "./ops/conv.js";
 export {
@@ -68,3 +69,21 @@ export { crossEntropyLoss, mseLoss } from "./ops/loss.js";
 export { BATCH_NORM_DEFAULTS, type BatchNormOptions, batchNorm2dEval, batchNorm2dTrain } from "./ops/norm.js";
 export { classVectors, createDenoiser } from "./runtime/denoiser.js";
 export { type ModelInputs, type RunnableModel, readModelCard } from "./runtime/inference-model.js";
+export {
+  COURSE_TIMESTEPS,
+  courseSteps,
+  discreteTimesteps,
+  type SamplerRequest,
+  type SamplingDefaults,
+  type SamplingPolicy,
+  samplerFor,
+  samplingPolicy,
+} from "./sampling/policy.js";
+export {
+  type DiscreteTimesteps,
+  SAMPLER_NAMES,
+  SAMPLERS,
+  type SamplerEntry,
+  type SamplerName,
+  samplersFor,
+} from "./sampling/samplers.js";

@@ -1,23 +1,21 @@
 import {
-  ancestralDdpmSampler,
   type Condition,
   type Denoiser,
-  FlowEulerSampler,
   type GuidancePlan,
   guidedPredict,
   type ImageBatch,
   Rng,
   type Sampler,
-  StridedDdpmSampler,
-  stridedTimesteps,
 } from "@diffusion-studio/core";
+import { modelCard, samplerFor as policySampler } from "@diffusion-studio/models";
 import { coreSchedule } from "../config/schedule.js";
 import type { DdpmConfig, FlowConfig } from "../config/schema.js";
+import { modelKindOf } from "../train/objectives.js";
 
 /** What to draw: one condition per image (`null` = unconditional), guided with `cfgScale` when conditioned. */
 export interface GenerateRequest {
   readonly conditions: readonly Condition[];
-  /** CFG γ: u = u_uncond + γ·(u_cond − u_uncond). Ignored when every condition is null. */
+  /** CFG γ: u = u_uncond + γ·(u_cond − u_uncond). A null condition is not guided (one model pass). */
   readonly cfgScale: number;
   readonly seed: number;
   /** Keep this many evenly spaced intermediate states x_t (plus the start and the end) for a GIF. */
@@ -31,23 +29,16 @@ export interface GenerateResult {
 }
 
 /**
- * The sampler of an experiment:
- * - flow: Euler with `sampleSteps` steps (Algorithm B.2);
- * - ddpm with stride 1: the full ancestral sampler T−1 … 0 with σ² = β_t (Algorithm B.2/B.4);
- * - ddpm with a stride: part A's list (990, 960, …, 0 for T = 1000, stride 30) with diffusers' posterior variance β̃,
- *   the natural choice when a strided step's β = 1 − ᾱ_t/ᾱ_t′ is large.
+ * The sampler of an experiment, from @diffusion-studio/models' sampling policy for the card its export will carry:
+ * flow: Euler with `sampleSteps` steps; ddpm: every `sampleStride`-th timestep from the top (stride 1: the full
+ * ancestral walk with σ² = β; part A's 990, 960, …, 0 at stride 30 with the posterior variance β̃).
  */
 export function samplerFor(config: FlowConfig | DdpmConfig): Sampler {
-  if (config.objective === "flow") return new FlowEulerSampler({ numSteps: config.flow.sampleSteps });
-  const { schedule, sampleStride } = config.ddpm;
-  if (sampleStride === 1) return ancestralDdpmSampler({ schedule: coreSchedule(schedule), variance: "fixed_large" });
-  const start = Math.floor((schedule.T - 1) / sampleStride) * sampleStride;
-  return new StridedDdpmSampler({
-    schedule: coreSchedule(schedule),
-    timesteps: stridedTimesteps(start, sampleStride, 0),
-    toClean: true,
-    variance: "fixed_small",
-  });
+  if (config.objective === "flow") {
+    return policySampler(modelCard(modelKindOf(config), config.hidden), { steps: config.flow.sampleSteps });
+  }
+  const card = modelCard(modelKindOf(config), config.hidden, { noiseSchedule: coreSchedule(config.ddpm.schedule) });
+  return policySampler(card, { stride: config.ddpm.sampleStride });
 }
 
 /** Runs the reverse process from N(0, I) noise; every step is one `predict` call holding both CFG branches. */
@@ -61,15 +52,15 @@ export async function generate(
   const shape = [n, denoiser.info.channels, denoiser.info.height, denoiser.info.width] as const;
   const rng = new Rng(request.seed >>> 0);
   let x: ImageBatch = rng.gaussian(shape);
-  const guided = conditions.some((c) => c !== null);
   const keep = new Set<number>();
   const frames = Math.max(0, request.keepFrames ?? 0);
   for (let k = 0; k <= frames; k++) keep.add(Math.round((k * sampler.numSteps) / Math.max(1, frames)));
   const kept: ImageBatch[] = keep.has(0) ? [x] : [];
-  // CFG (ε_u + γ·(ε_c − ε_u), unconditional = no class) in one batched call per step, as core's procedures do.
+  // CFG (ε_u + γ·(ε_c − ε_u), unconditional = no class) in one batched call per step, as core's procedures do;
+  // core skips the unconditional pass of a null condition (it would only repeat it).
   const plan: GuidancePlan = {
     branches: [{ conditions, unconditional: conditions.map(() => null) }],
-    ...(guided ? { guidanceScale: cfgScale } : {}),
+    guidanceScale: cfgScale,
     reduction: "mean",
   };
   for (let i = 0; i < sampler.numSteps; i++) {

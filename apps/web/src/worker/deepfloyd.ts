@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { type ImageBatch, sample, stridedTimesteps } from "@diffusion-studio/core";
-import { type DeepFloydModel, loadDeepFloyd } from "@diffusion-studio/models/node";
+import { type ImageBatch, sample } from "@diffusion-studio/core";
+import { type DeepFloydModel, deepFloydSamplingPolicy, loadDeepFloyd } from "@diffusion-studio/models/node";
 import { RGB_PIXELS } from "./images.js";
 import type { Runnable, UpscaleOptions, Upscaler } from "./runnable.js";
 
@@ -20,12 +20,9 @@ async function loadCached(dir: string, device: "cpu" | "cuda" | "auto", threads:
   return model;
 }
 
-/** Part A's 990, 960, …, 0: what 34 steps mean for IF (other counts use the scheduler's own spacing). */
-const COURSE_TIMESTEPS = stridedTimesteps(990, 30, 0);
-
 /**
- * DeepFloyd IF for the worker: stage I's denoiser with its own sampler (the export's scheduler config: learned-range
- * variance, dynamic thresholding), and stage II as the upscaler when the export has one.
+ * DeepFloyd IF for the worker: stage I's denoiser with its sampling policy (the export's scheduler config:
+ * learned-range variance, dynamic thresholding), and stage II as the upscaler when the export has one.
  */
 export async function deepFloydRunnable(
   dir: string,
@@ -35,22 +32,10 @@ export async function deepFloydRunnable(
   const model = await loadCached(dir, device, threads);
   const stage1 = model.stage1;
   if (!stage1) throw new Error(`${dir}: this export has no stage I`);
-  const T = stage1.manifest.scheduler.num_train_timesteps;
-  const size = stage1.manifest.sampleSize;
   return {
     denoiser: stage1.denoiser,
     pixels: RGB_PIXELS,
-    sampler: (steps) =>
-      stage1.sampler(
-        steps === COURSE_TIMESTEPS.length ? { timesteps: COURSE_TIMESTEPS } : { numInferenceSteps: steps },
-      ),
-    time: (t1000) => Math.min(T - 1, Math.round((t1000 / 1000) * T)),
-    // The course's 33-tap kernel at 64², scaled with the image as visual_anagrams does (at least ±3σ), odd, inside it.
-    hybridKernel: (sigma) =>
-      Math.min(
-        Math.max(2 * Math.round((33 * size) / 64 / 2 - 0.5) + 1, 2 * Math.ceil(3 * sigma) + 1),
-        2 * Math.floor((size - 1) / 2) - 1,
-      ),
+    policy: deepFloydSamplingPolicy(stage1),
     upscaler: model.stage2 ? stage2Upscaler(model) : undefined,
   };
 }

@@ -1,26 +1,28 @@
 import fs from "node:fs/promises";
-import {
-  ancestralDdpmSampler,
-  type Denoiser,
-  FlowEulerSampler,
-  type Sampler,
-  StridedDdpmSampler,
-  spacedTimesteps,
-  stridedTimesteps,
-} from "@diffusion-studio/core";
-import { createDenoiser, DEFAULT_NOISE_SCHEDULE, type ModelCard } from "@diffusion-studio/models";
+import { createDenoiser, type SamplingPolicy, samplingPolicy } from "@diffusion-studio/models";
 import { loadInferenceModel } from "@diffusion-studio/models/node";
+import type { WorkerTask } from "../shared/task.js";
+import { deepFloydRunnable } from "./deepfloyd.js";
+import { MNIST_PIXELS } from "./images.js";
+import type { Runnable } from "./runnable.js";
 
-export interface LoadedModel {
-  readonly card: ModelCard;
-  readonly denoiser: Denoiser;
+/** Opens (or finds in this worker's cache) the task's model: a CS180 UNet file or a DeepFloyd IF export. */
+export async function loadRunnable(task: WorkerTask): Promise<Runnable> {
+  if (task.model.format === "deepfloyd-if") return deepFloydRunnable(task.model.file, task.device, task.threads);
+  const model = await loadModel(task.model.file, task.device, task.threads);
+  return { denoiser: model.denoiser, pixels: MNIST_PIXELS, policy: model.policy };
+}
+
+interface LoadedModel {
+  readonly denoiser: Runnable["denoiser"];
+  readonly policy: SamplingPolicy;
   dispose(): Promise<void>;
 }
 
 /** Sessions stay loaded between jobs: creating one costs far more than a 28×28 step. */
 const cache = new Map<string, { mtimeMs: number; model: Promise<LoadedModel> }>();
 
-export async function loadModel(file: string, device: "cpu" | "cuda" | "auto", threads: number): Promise<LoadedModel> {
+async function loadModel(file: string, device: "cpu" | "cuda" | "auto", threads: number): Promise<LoadedModel> {
   const { mtimeMs } = await fs.stat(file);
   const key = `${file}|${device}|${threads}`;
   const hit = cache.get(key);
@@ -29,41 +31,13 @@ export async function loadModel(file: string, device: "cpu" | "cuda" | "auto", t
   const model = (async () => {
     const onnx = new Uint8Array(await fs.readFile(file));
     const runnable = await loadInferenceModel(onnx, { device, threads });
-    return { card: runnable.card, denoiser: createDenoiser(runnable), dispose: () => runnable.dispose() };
+    return {
+      denoiser: createDenoiser(runnable),
+      policy: samplingPolicy(runnable.card),
+      dispose: () => runnable.dispose(),
+    };
   })();
   cache.set(key, { mtimeMs, model });
   model.catch(() => cache.delete(key));
   return model;
-}
-
-/** Part A's list (990, 960, …, 0): used whenever a T = 1000 model is sampled with its 34 steps. */
-const COURSE_TIMESTEPS = stridedTimesteps();
-
-/**
- * The sampler a model's card calls for, with `steps` reverse steps: flow Euler for velocity models; for ε models, on
- * the β schedule the model was trained on, the course's full ancestral DDPM when steps = T, part A's strided list for
- * a T = 1000 model at 34 steps, otherwise evenly spaced timesteps of the same schedule.
- */
-export function samplerFor(card: ModelCard, steps: number): Sampler {
-  if (card.prediction === "velocity") return new FlowEulerSampler({ numSteps: steps });
-  const schedule = card.noiseSchedule ?? DEFAULT_NOISE_SCHEDULE;
-  const T = card.numTrainTimesteps ?? 300;
-  if (steps >= T) return ancestralDdpmSampler({ schedule });
-  const course = T === 1000 && steps === COURSE_TIMESTEPS.length;
-  return new StridedDdpmSampler({
-    schedule,
-    timesteps: course ? COURSE_TIMESTEPS : spacedTimesteps(steps, T, "trailing"),
-    toClean: true,
-    variance: "fixed_small",
-  });
-}
-
-/**
- * A forward-process time given on the course's 0–999 scale, in the model's own time: a DDPM timestep of its T, or
- * flow time (1 = clean, so t = 250 of 1000 is flow time 0.75).
- */
-export function modelTime(card: ModelCard, t1000: number): number {
-  if (card.prediction === "velocity") return 1 - t1000 / 1000;
-  const T = card.numTrainTimesteps ?? 300;
-  return Math.min(T - 1, Math.round((t1000 / 1000) * T));
 }

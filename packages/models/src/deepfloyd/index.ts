@@ -18,6 +18,7 @@ export {
 export { assembleDeepFloyd, type DeepFloydModel, type DeepFloydParts } from "./model.js";
 export type { OnnxSession, TensorData, TensorFactory } from "./onnx-io.js";
 export { createPromptEmbedder, type PromptEmbedder, type PromptEncoder, promptsOf } from "./prompts.js";
+export { deepFloydSamplingPolicy } from "./sampling.js";
 export { type IfSamplerOptions, ifSampler, samplerConfig, scheduleOf } from "./scheduler.js";
 export {
   createStage1,

@@ -47,6 +47,18 @@ export interface ModelCard {
   readonly featureSize?: number;
   /** Free-form provenance (training run, epochs, …). */
   readonly extra?: Readonly<Record<string, string | number>>;
+  /**
+   * How to sample the model when the caller names nothing (e.g. picked from an NFE sweep after training); read by
+   * `samplingPolicy`. Absent: the defaults for the model's prediction.
+   */
+  readonly sampling?: RecordedSampling;
+}
+
+/** A card's recorded sampling choice: a registered sampler name, its steps and the CFG γ (when class-conditioned). */
+export interface RecordedSampling {
+  readonly sampler: string;
+  readonly steps: number;
+  readonly guidanceScale?: number;
 }
 
 function conditioningOf(kind: ModelKind): Conditioning {
@@ -74,16 +86,17 @@ export function assertWidth(D: number): void {
   if (!Number.isInteger(D) || D < 1 || D > 1024) throw new Error(`\`D\` must be an integer in [1, 1024]; got ${D}`);
 }
 
-/** What an export may add to the card: provenance, and the β schedule of a discrete-time model. */
+/** What an export may add to the card: provenance, the β schedule of a discrete-time model, a recorded sampling choice. */
 export interface CardOptions {
   readonly extra?: Record<string, string | number>;
   readonly noiseSchedule?: ScheduleConfig;
+  readonly sampling?: RecordedSampling;
 }
 
 export function modelCard(kind: ModelKind, D: number, options: CardOptions = {}): ModelCard {
   assertModelKind(kind);
   assertWidth(D);
-  const { extra, noiseSchedule = DEFAULT_NOISE_SCHEDULE } = options;
+  const { extra, noiseSchedule = DEFAULT_NOISE_SCHEDULE, sampling } = options;
   const cond = conditioningOf(kind);
   const discrete = kind.startsWith("ddpm");
   return {
@@ -98,6 +111,7 @@ export function modelCard(kind: ModelKind, D: number, options: CardOptions = {})
     outputShape: kind === "classifier" ? [NUM_CLASSES] : [...IMAGE_SHAPE],
     ...(kind === "classifier" ? { featureSize: CLASSIFIER_FEATURES } : {}),
     ...(extra ? { extra } : {}),
+    ...(sampling ? { sampling } : {}),
   };
 }
 

@@ -1,0 +1,85 @@
+import { type Condition, type ImageBatch, type PixelRange, type ProgressEvent, Rng } from "@diffusion-studio/core";
+import { promptCondition } from "../shared/prompts.js";
+import type { Recipe } from "../shared/recipes.js";
+import type { WorkerTask } from "../shared/task.js";
+import { ImageWriter, readImage, readMask } from "./images.js";
+import type { WorkerEvent, WorkerImage } from "./protocol.js";
+import type { Runnable } from "./runnable.js";
+
+export interface TaskContext {
+  readonly signal: AbortSignal;
+  readonly emit: (event: WorkerEvent) => void;
+}
+
+/** Previews (x_t and x̂0 of the first image) about ten times per run. */
+const PREVIEWS_PER_RUN = 10;
+
+/** One running task: its model, where its pictures go, and the helpers every procedure shares. */
+export class Job {
+  readonly results: WorkerImage[] = [];
+  readonly out: ImageWriter;
+  /** Image height and width the model works at. */
+  readonly height: number;
+  readonly width: number;
+
+  constructor(
+    readonly task: WorkerTask,
+    readonly model: Runnable,
+    readonly ctx: TaskContext,
+  ) {
+    [, this.height, this.width] = task.model.info.shape;
+    this.out = new ImageWriter(task.artifactsDir, task.outputPrefix, model.pixels.range);
+  }
+
+  /** Writes item `index` of `batch` as a result and tells the portal at once. */
+  async emitResult(batch: ImageBatch, index: number, label: string, range: PixelRange = this.model.pixels.range) {
+    const image = await this.out.write(batch, index, label, "result", range);
+    this.results.push(image);
+    this.ctx.emit({ type: "image", image });
+  }
+
+  /** A prompt as the model's condition (a digit for MNIST class models, text for IF, null for unconditional). */
+  condition(prompt: string, field?: string): Condition {
+    return promptCondition(prompt, this.task.model.info.conditioning, field);
+  }
+
+  /** The task's uploaded image (or mask) at the model's size and pixel format. */
+  readInput(input: "image" | "mask"): Promise<ImageBatch> {
+    const file = this.task.inputs[input];
+    if (!file) throw new Error(`${input}: this procedure needs an uploaded ${input}`);
+    const read = input === "image" ? readImage : readMask;
+    return read(file, this.height, this.width, this.model.pixels);
+  }
+
+  /** The sampler and seeded noise of a `steps`-step run, with cancellation and previews. */
+  sampling(steps: number, seed: number) {
+    return {
+      denoiser: this.model.denoiser,
+      sampler: this.model.policy.sampler({ steps }),
+      noise: new Rng(seed >>> 0),
+      ...this.progressOptions(steps),
+    };
+  }
+
+  /** Cancellation plus x_t and x̂0 previews of the first image about ten times per run. */
+  progressOptions(steps: number) {
+    return {
+      signal: this.ctx.signal,
+      progressEvery: Math.max(1, Math.round(steps / PREVIEWS_PER_RUN)),
+      onProgress: async (e: ProgressEvent) => {
+        const previews = [
+          await this.out.write(e.x, 0, `x_t (t=${fmt(e.t)})`, "step"),
+          await this.out.write(e.predOriginal, 0, "x̂0", "step"),
+        ];
+        this.ctx.emit({ type: "progress", step: e.step, total: e.totalSteps, previews });
+      },
+    };
+  }
+}
+
+/** The recipe of one procedure. */
+export type RecipeOf<P extends Recipe["procedure"]> = Extract<Recipe, { procedure: P }>;
+
+function fmt(t: number): string {
+  return Number.isInteger(t) ? String(t) : t.toFixed(2);
+}
