@@ -1,17 +1,24 @@
 """Record diffusers DDPMScheduler and torchvision-style blur outputs as JSON fixtures for packages/core tests.
 
-Run: /work/pyenv/bin/python tooling/scheduler-fixtures/generate.py
-Writes packages/core/test/fixtures/{ddpm-scheduler,gaussian-blur}.json. CI does not need Python: the JSON is committed.
+Run: /work/pyenv/bin/python tooling/scheduler-fixtures/generate.py [fixture.json …]   (default: all)
+Writes packages/core/test/fixtures/{ddpm-scheduler,few-step-schedulers,gaussian-blur}.json. CI does not need Python: the JSON is committed.
 """
 
 import json
+import sys
 from pathlib import Path
 
 import diffusers
 import numpy as np
 import torch
 import torch.nn.functional as F
-from diffusers import DDPMScheduler
+from diffusers import (
+    DDIMScheduler,
+    DDPMScheduler,
+    DPMSolverMultistepScheduler,
+    FlowMatchEulerDiscreteScheduler,
+    FlowMatchHeunDiscreteScheduler,
+)
 
 OUT = Path(__file__).resolve().parents[2] / "packages" / "core" / "test" / "fixtures"
 COURSE_TIMESTEPS = list(range(990, -1, -30))
@@ -173,6 +180,113 @@ def ddpm_fixtures() -> dict:
     }
 
 
+def eps_model(x: torch.Tensor, t: float) -> torch.Tensor:
+    """The ε stand-in of the few-step loops (same as dummy_model without variance)."""
+    return 0.9 * x + torch.tensor(t / 1000.0, dtype=torch.float32) * 0.05
+
+
+def flow_model(x: torch.Tensor, sigma: float) -> torch.Tensor:
+    """A flow stand-in in diffusers' convention: v = noise − data on x = (1−σ)·data + σ·noise.
+    Core's velocity is u = −v at t = 1 − σ."""
+    return 0.9 * x + torch.tensor(sigma, dtype=torch.float32) * 0.05 - 0.3
+
+
+def few_step_loop(name: str, sched, model, shape, seed: int, sigma_of=None, eta: float = 0.0) -> dict:
+    """Runs a whole loop of a few-step scheduler, recording the start, the time of every model call, each step's noise
+    and output. `sigma_of(t)` maps diffusers' timestep to the flow σ the model reads (None for ε schedulers)."""
+    x = torch.randn(shape, generator=torch.Generator().manual_seed(seed))
+    initial = x.clone()
+    calls, noises, outputs = [], [], []
+    for i, t in enumerate(sched.timesteps):
+        t = float(t)
+        calls.append(t)
+        out = model(x, sigma_of(i) if sigma_of else t)
+        kwargs = {}
+        if eta > 0:
+            step_seed = seed * 1000 + i
+            kwargs = {"eta": eta, "generator": torch.Generator().manual_seed(step_seed)}
+            noises.append(flat(torch.randn(shape, generator=torch.Generator().manual_seed(step_seed))))
+        x = sched.step(out, sched.timesteps[i], x, **kwargs).prev_sample
+        outputs.append(flat(x))
+    return {
+        "name": name,
+        "shape": list(shape),
+        "calls": calls,
+        "initial": flat(initial),
+        "noises": noises,
+        "outputs": outputs,
+    }
+
+
+def uniform_flow_sigmas(n: int) -> list[float]:
+    """Core's flow levels t = k/N as diffusers' σ = 1 − t, for k = 0 … N−1 (diffusers appends σ = 0)."""
+    return [1.0 - k / n for k in range(n)]
+
+
+def heun_with_sigmas(n: int) -> FlowMatchHeunDiscreteScheduler:
+    """FlowMatchHeunDiscreteScheduler has no custom-sigmas argument: build its interleaved lists as set_timesteps does."""
+    sched = FlowMatchHeunDiscreteScheduler()
+    sched.set_timesteps(n)
+    sigmas = torch.tensor(uniform_flow_sigmas(n), dtype=torch.float32)
+    timesteps = sigmas * sched.config.num_train_timesteps
+    sched.timesteps = torch.cat([timesteps[:1], timesteps[1:].repeat_interleave(2)])
+    sigmas = torch.cat([sigmas, torch.zeros(1)])
+    sched.sigmas = torch.cat([sigmas[:1], sigmas[1:-1].repeat_interleave(2), sigmas[-1:]])
+    return sched
+
+
+def flow_dpm_with_sigmas(n: int) -> DPMSolverMultistepScheduler:
+    """DPM-Solver++(2M) on flow sigmas, moved to core's grid σ = 1 − k/N (diffusers' own starts at 1 − 1/T)."""
+    sched = DPMSolverMultistepScheduler(
+        algorithm_type="dpmsolver++", solver_order=2, prediction_type="flow_prediction", use_flow_sigmas=True, flow_shift=1.0
+    )
+    sched.set_timesteps(n)
+    sigmas = torch.tensor(uniform_flow_sigmas(n) + [0.0], dtype=torch.float32)
+    sched.sigmas = sigmas
+    sched.timesteps = sigmas[:-1] * sched.config.num_train_timesteps
+    return sched
+
+
+def few_step_fixtures() -> dict:
+    cosine = {"beta_schedule": "squaredcos_cap_v2", "num_train_timesteps": 1000}
+    linear300 = {"beta_schedule": "linear", "num_train_timesteps": 300, "beta_start": 1e-4, "beta_end": 0.02}
+    shape = (1, 2, 3, 3)
+    loops = []
+    for label, schedule, n, eta, seed in [
+        ("ddim cosine 10 steps η = 0", cosine, 10, 0.0, 31),
+        ("ddim cosine 10 steps η = 0.5", cosine, 10, 0.5, 32),
+        ("ddim linear T = 300, 6 steps η = 1", linear300, 6, 1.0, 33),
+    ]:
+        sched = DDIMScheduler(**schedule, clip_sample=False, set_alpha_to_one=True)
+        sched.set_timesteps(n)
+        loops.append({"sampler": "ddim", "schedule": schedule, "eta": eta, **few_step_loop(label, sched, eps_model, shape, seed, eta=eta)})
+    for label, schedule, n, spacing, seed in [
+        ("dpm-solver++(2m) cosine 8 steps, leading", cosine, 8, "leading", 34),
+        ("dpm-solver++(2m) linear T = 300, 5 steps", linear300, 5, "linspace", 35),
+    ]:
+        sched = DPMSolverMultistepScheduler(**schedule, algorithm_type="dpmsolver++", solver_order=2, timestep_spacing=spacing)
+        sched.set_timesteps(n)
+        loops.append({"sampler": "dpm-solver", "schedule": schedule, **few_step_loop(label, sched, eps_model, shape, seed)})
+    for label, sampler, make, n, seed in [
+        ("flow Euler 6 steps", "flow-euler", None, 6, 36),
+        ("flow Heun 5 steps (9 evaluations)", "flow-heun", heun_with_sigmas, 5, 37),
+        ("flow DPM-Solver++(2M) 7 steps", "flow-dpm-solver", flow_dpm_with_sigmas, 7, 38),
+    ]:
+        if make is None:
+            sched = FlowMatchEulerDiscreteScheduler()
+            sched.set_timesteps(sigmas=uniform_flow_sigmas(n))
+        else:
+            sched = make(n)
+        # σ of each model call: for Heun the interleaved list, otherwise the step's σ.
+        sigma_of = (lambda i, s=sched: float(s.sigmas[i])) if sampler != "flow-heun" else (lambda i, s=sched: float(s.timesteps[i]) / 1000.0)
+        loops.append({"sampler": sampler, "steps": n, **few_step_loop(label, sched, flow_model, shape, seed, sigma_of=sigma_of)})
+    return {
+        "generator": "tooling/scheduler-fixtures/generate.py",
+        "versions": {"diffusers": diffusers.__version__, "torch": torch.__version__},
+        "loops": loops,
+    }
+
+
 def torchvision_gaussian_blur(img: torch.Tensor, kernel_size: int, sigma: float) -> torch.Tensor:
     """torchvision.transforms.functional.gaussian_blur on a float tensor, written out in plain torch
     (torchvision is not needed): normalised 1-D kernel exp(−x²/2σ²), outer product, reflect padding, depthwise conv."""
@@ -203,7 +317,14 @@ def blur_fixtures() -> dict:
 def main() -> None:
     torch.manual_seed(0)
     OUT.mkdir(parents=True, exist_ok=True)
-    for name, data in [("ddpm-scheduler.json", ddpm_fixtures()), ("gaussian-blur.json", blur_fixtures())]:
+    makers = {
+        "ddpm-scheduler.json": ddpm_fixtures,
+        "few-step-schedulers.json": few_step_fixtures,
+        "gaussian-blur.json": blur_fixtures,
+    }
+    # Names on the command line write only those files (another CPU or torch build changes float32 last bits).
+    for name in sys.argv[1:] or makers:
+        data = makers[name]()
         path = OUT / name
         path.write_text(json.dumps(data, separators=(",", ":")) + "\n")
         print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")

@@ -1,7 +1,7 @@
 import type { CancelSignal } from "./denoiser.js";
 import { checkNumber, throwIfAborted } from "./errors.js";
 import type { NoiseSource } from "./random.js";
-import type { ModelPrediction, Sampler } from "./samplers/sampler.js";
+import type { ModelPrediction, Sampler, StepCarry } from "./samplers/sampler.js";
 import type { ImageBatch } from "./tensor.js";
 
 /** Reported after every `progressEvery`-th step and after the last one. */
@@ -46,12 +46,15 @@ export async function runReverseLoop(options: LoopOptions): Promise<ImageBatch> 
   checkNumber("startIndex", startIndex, { min: 0, max: sampler.numSteps - 1, integer: true });
   let x = options.x;
   const totalSteps = sampler.numSteps - startIndex;
+  let carry: StepCarry | undefined; // none at the first step: multistep samplers start first-order
   for (let i = startIndex; i < sampler.numSteps; i++) {
     throwIfAborted(signal);
     const output = await options.predict(x, i);
     throwIfAborted(signal);
     const noise = sampler.stepNeedsNoise(i) ? options.noise.gaussian(x.shape, "step") : undefined;
-    const { prevSample, predOriginalSample } = sampler.step(i, x, output, noise);
+    const stepped = sampler.step(i, x, output, noise, carry);
+    const { prevSample, predOriginalSample } = stepped;
+    carry = stepped.carry;
     x = options.afterStep ? options.afterStep(prevSample, i + 1) : prevSample;
     const step = i - startIndex + 1;
     if (options.onProgress && (step % every === 0 || step === totalSteps)) {
