@@ -114,12 +114,7 @@ describeSampler(
   "sample",
   true,
 );
-describeSampler(
-  "DPM-Solver++(2M)",
-  () => new DpmSolverSampler({ timesteps: spacedTimesteps(10) }),
-  "epsilon",
-  true,
-);
+describeSampler("DPM-Solver++(2M)", () => new DpmSolverSampler({ timesteps: spacedTimesteps(10) }), "epsilon", true);
 
 describe("samplers that carry state between steps", () => {
   const x = new Rng(5).gaussian([1, 1, 2, 2]);
