@@ -1,9 +1,7 @@
 import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
-
-/** Host names that only this machine can reach; anything else counts as exposed. */
-const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
+import { isLoopback } from "./server/binding";
 
 const schema = z.object({
   HOST: z.string().default("127.0.0.1"),
@@ -11,8 +9,21 @@ const schema = z.object({
   DATA_DIR: z.string().default(".data"),
   /** Use a real PostgreSQL instead of the embedded PGlite. */
   DATABASE_URL: z.string().url().optional(),
-  /** Shared secret for mutating calls; required whenever HOST is not a loopback address. */
+  /** Shared secret for every call when exposed (mutations always); required whenever the portal is not loopback-only. */
   TEAM_TOKEN: z.string().min(16, "TEAM_TOKEN must be at least 16 characters").optional(),
+  /**
+   * Host names (optionally `name:port`, comma-separated) the portal answers besides its loopback names, e.g. the name
+   * a reverse proxy forwards. An exposed portal with none set answers any Host (the team token guards it).
+   */
+  ALLOWED_HOSTS: z
+    .string()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((h) => h.trim())
+        .filter(Boolean),
+    ),
   UPLOAD_MAX_BYTES: z.coerce
     .number()
     .int()
@@ -68,7 +79,9 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     DEEPFLOYD_DIR: env.DEEPFLOYD_DIR
       ? path.resolve(/*turbopackIgnore: true*/ process.cwd(), env.DEEPFLOYD_DIR)
       : undefined,
-    exposed: !LOOPBACK.has(env.HOST),
-    inferenceThreads: env.INFERENCE_THREADS ?? Math.max(1, Math.floor(os.availableParallelism() / env.WORKERS)),
+    // The instrumentation hook sets HOST to the address actually bound before anything reads it.
+    exposed: !isLoopback(env.HOST),
+    inferenceThreads:
+      env.INFERENCE_THREADS ?? Math.max(1, Math.floor(os.availableParallelism() / Math.max(1, env.WORKERS))),
   };
 }

@@ -45,8 +45,11 @@ export function GenerationCard({ generation: g, imageSize = 96, selected, onSele
   const remove = useMutation(trpc.generations.delete.mutationOptions({ onSuccess: refresh }));
   const active = g.status === "queued" || g.status === "running";
 
+  const shareLink = useMutation(trpc.sharing.link.mutationOptions());
   const share = async () => {
-    const url = `${window.location.origin}/g/${g.id}`;
+    // Signed by the server when a team token guards the portal, so the link works for people without it.
+    const { path } = await shareLink.mutateAsync({ id: g.id }).catch(() => ({ path: `/g/${g.id}` }));
+    const url = `${window.location.origin}${path}`;
     await navigator.clipboard?.writeText(url).catch(() => undefined);
     setCopied(true);
     setTimeout(() => setCopied(false), 1500);

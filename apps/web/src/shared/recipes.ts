@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { fieldMessage } from "./errors.js";
+import { text } from "./text.js";
 
 /**
  * The recipes the API accepts: every generation, edit, illusion and lab run is one of these, stored as submitted and
@@ -18,14 +20,9 @@ export const LIMITS = {
 
 export const DEFAULT_I_STARTS = [1, 3, 5, 7, 10, 20] as const;
 
-const modelId = z.string().min(1, "modelId: choose a model").max(100);
+const modelId = text("modelId", { min: 1, max: 100, tooShort: "modelId: choose a model" });
 /** A prompt field; its messages name the field, so a form shows them under the right input. */
-const promptNamed = (field: string) =>
-  z
-    .string()
-    .trim()
-    .min(1, `${field}: must not be empty`)
-    .max(LIMITS.promptLength, `${field}: at most ${LIMITS.promptLength} characters`);
+const promptNamed = (field: string) => text(field, { min: 1, max: LIMITS.promptLength, trim: true });
 const prompt = promptNamed("prompt");
 /** A number field whose every failure (not a number, not whole, out of range) gets one message stating the range. */
 function numberIn(range: { readonly min: number; readonly max: number }, message: string, whole = true) {
@@ -52,20 +49,14 @@ const iStart = numberIn(
 export const VIEWS = ["identity", "flip", "rot90", "rot180", "rot270", "negate", "skew", "jigsaw"] as const;
 export type View = (typeof VIEWS)[number];
 
-const upscaleStepsRange = `must be between ${LIMITS.steps.min} and ${LIMITS.steps.max}`;
-const upscaleGuidanceRange = `must be between ${LIMITS.guidance.min} and ${LIMITS.guidance.max}`;
-
 /** Super-resolution of every result with the model's upscaling stage (DeepFloyd IF stage II). */
 export const upscaleOptions = z.object({
-  steps: z
-    .number()
-    .int(`upscale.steps: ${upscaleStepsRange}`)
-    .min(LIMITS.steps.min, `upscale.steps: ${upscaleStepsRange}`)
-    .max(LIMITS.steps.max, `upscale.steps: ${upscaleStepsRange}`),
-  guidance: z
-    .number()
-    .min(LIMITS.guidance.min, `upscale.guidance: CFG γ ${upscaleGuidanceRange}`)
-    .max(LIMITS.guidance.max, `upscale.guidance: CFG γ ${upscaleGuidanceRange}`),
+  steps: numberIn(LIMITS.steps, `upscale.steps: must be between ${LIMITS.steps.min} and ${LIMITS.steps.max}`),
+  guidance: numberIn(
+    LIMITS.guidance,
+    `upscale.guidance: CFG γ must be between ${LIMITS.guidance.min} and ${LIMITS.guidance.max}`,
+    false,
+  ),
 });
 
 export const generateRecipe = z.object({
@@ -75,11 +66,7 @@ export const generateRecipe = z.object({
   steps,
   guidance,
   seed,
-  batch: z
-    .number()
-    .int()
-    .min(LIMITS.batch.min, `batch: must be between ${LIMITS.batch.min} and ${LIMITS.batch.max}`)
-    .max(LIMITS.batch.max, `batch: must be between ${LIMITS.batch.min} and ${LIMITS.batch.max}`),
+  batch: numberIn(LIMITS.batch, `batch: must be between ${LIMITS.batch.min} and ${LIMITS.batch.max}`),
   /** Also upscale each image with the model's stage II (only models that have one). */
   upscale: upscaleOptions.optional(),
 });
@@ -126,7 +113,7 @@ export const hybridRecipe = z.object({
   lowPrompt: promptNamed("lowPrompt"),
   highPrompt: promptNamed("highPrompt"),
   /** Gaussian blur used to split frequencies (CS180: kernel 33, σ 2). */
-  sigma: z.number().min(0.5, "sigma: between 0.5 and 8").max(8, "sigma: between 0.5 and 8"),
+  sigma: numberIn({ min: 0.5, max: 8 }, "sigma: between 0.5 and 8", false),
   steps,
   guidance,
   seed,
@@ -137,15 +124,9 @@ export const forwardRecipe = z.object({
   modelId,
   imageId: uploadId,
   ts: z
-    .array(
-      z
-        .number()
-        .int()
-        .min(LIMITS.forwardT.min, `ts: each t must be between 0 and ${LIMITS.forwardT.max}`)
-        .max(LIMITS.forwardT.max, `ts: each t must be between 0 and ${LIMITS.forwardT.max}`),
-    )
-    .min(1)
-    .max(8),
+    .array(numberIn(LIMITS.forwardT, `ts: each t must be a whole number between 0 and ${LIMITS.forwardT.max}`))
+    .min(1, "ts: give at least one t")
+    .max(8, "ts: at most 8"),
   seed,
 });
 
@@ -165,7 +146,7 @@ export const cfgCompareRecipe = z.object({
   steps,
   guidance,
   seed,
-  batch: z.number().int().min(1).max(8),
+  batch: numberIn({ min: 1, max: 8 }, "batch: must be between 1 and 8"),
 });
 
 export const recipe = z.discriminatedUnion("procedure", [
@@ -183,10 +164,22 @@ export type Recipe = z.infer<typeof recipe>;
 export type Procedure = Recipe["procedure"];
 export const PROCEDURES = recipe.options.map((o) => o.shape.procedure.value) as Procedure[];
 
-/** The first message of a zod error, which names the field ("steps: must be between 1 and 1000"). */
+/**
+ * The first message of a zod error, starting with the field it is about ("steps: must be between 1 and 1000"). Our
+ * own messages name their field; zod's defaults ("Invalid input: expected number") get the issue's path in front.
+ */
 export function firstIssue(error: z.ZodError): string {
   const issue = error.issues[0];
-  if (!issue) return "invalid input";
-  const field = issue.path.join(".");
-  return issue.message.includes(":") || !field ? issue.message : `${field}: ${issue.message}`;
+  if (!issue) return "input: invalid";
+  return fieldMessage(issue.path.map(String).join("."), innerIssue(issue)?.message ?? issue.message);
+}
+
+/**
+ * The more precise issue some issues carry inside: a bad record key's own failure, or for a union, the branch whose
+ * type matched but whose value did not (a text with a NUL in a number-or-text field).
+ */
+function innerIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue | undefined {
+  if (issue.code === "invalid_key" || issue.code === "invalid_element") return issue.issues[0];
+  if (issue.code === "invalid_union") return issue.errors.flat().find((i) => i.code !== "invalid_type");
+  return undefined;
 }

@@ -1,5 +1,6 @@
 import { generationsRouter } from "./routers/generations";
 import { modelsRouter } from "./routers/models";
+import { sharingRouter } from "./routers/sharing";
 import { systemRouter } from "./routers/system";
 import { trainingRouter } from "./routers/training";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
@@ -9,6 +10,7 @@ export const appRouter = createTRPCRouter({
   models: modelsRouter,
   generations: generationsRouter,
   training: trainingRouter,
+  sharing: sharingRouter,
 });
 
 export type AppRouter = typeof appRouter;

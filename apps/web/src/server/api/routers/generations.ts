@@ -2,6 +2,7 @@ import type { TRPCRouterRecord } from "@trpc/server";
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { PROCEDURES, recipe } from "@/shared/recipes";
+import { generationEventsInput } from "@/shared/stream-cursors";
 import { publicProcedure, teamProcedure } from "../trpc";
 
 const id = z.object({ id: z.uuid("id: not a generation id") });
@@ -31,9 +32,18 @@ export const generationsRouter = {
   list: publicProcedure
     .input(
       z.object({
-        procedures: z.array(z.enum(PROCEDURES)).min(1).optional(),
-        limit: z.number().int().min(1).max(100).default(30),
-        before: z.iso.datetime().optional(),
+        procedures: z
+          .array(z.enum(PROCEDURES, `procedures: each one of ${PROCEDURES.join(", ")}`))
+          .min(1, "procedures: give at least one")
+          .max(PROCEDURES.length, `procedures: at most ${PROCEDURES.length}`)
+          .optional(),
+        limit: z
+          .number()
+          .int("limit: a whole number")
+          .min(1, "limit: at least 1")
+          .max(100, "limit: at most 100")
+          .default(30),
+        before: z.iso.datetime("before: an ISO date-time such as 2026-01-31T12:00:00Z").optional(),
       }),
     )
     .query(({ ctx, input }) => ctx.services.generations.list(input)),
@@ -42,11 +52,7 @@ export const generationsRouter = {
    * Live progress over SSE. Each event carries a tracked id, so a reconnecting page resumes where it left off
    * instead of replaying everything.
    */
-  events: publicProcedure.input(id.extend({ lastEventId: z.string().nullish() })).subscription(async function* ({
-    ctx,
-    input,
-    signal,
-  }) {
+  events: publicProcedure.input(generationEventsInput).subscription(async function* ({ ctx, input, signal }) {
     const afterSeq = input.lastEventId ? Number(input.lastEventId.split(":")[1]) : undefined;
     for await (const { seq, event } of ctx.services.generations.events(input.id, { afterSeq, signal })) {
       yield tracked(`${input.id}:${seq}`, event);

@@ -1,11 +1,15 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { tracked } from "@trpc/server";
 import { z } from "zod";
+import { trainingLastEventId } from "@/shared/stream-cursors";
+import { text } from "@/shared/text";
 import { RUN_NAME } from "../../training";
 import { publicProcedure, teamProcedure } from "../trpc";
 
 const runId = z.object({ id: z.string().regex(RUN_NAME, "id: not a run name") });
-const overrideValue = z.union([z.number(), z.string().max(200), z.boolean()]);
+const overrideValue = z.union([z.number(), z.boolean(), text("overrides", { max: 200 })], {
+  error: "overrides: each value is a number, a boolean or a text",
+});
 
 export const trainingRouter = {
   experiments: publicProcedure.query(({ ctx }) => ctx.services.training.experiments()),
@@ -14,10 +18,13 @@ export const trainingRouter = {
   start: teamProcedure
     .input(
       z.object({
-        experiment: z.string().min(1, "experiment: choose an experiment").max(100),
+        experiment: text("experiment", { min: 1, max: 100, tooShort: "experiment: choose an experiment" }),
         overrides: z
           .record(
-            z.string().regex(/^[A-Za-z][\w.]*$/, "overrides: field names look like epochs or flow.cfgScale"),
+            z
+              .string()
+              .max(100, "overrides: field names are at most 100 characters")
+              .regex(/^[A-Za-z][\w.]*$/, "overrides: field names look like epochs or flow.cfgScale"),
             overrideValue,
           )
           .refine((o) => Object.keys(o).length <= 32, "overrides: at most 32 fields"),
@@ -45,7 +52,7 @@ export const trainingRouter = {
   })),
 
   /** The trainer's typed events (step, epoch, evaluation, done…) live, resumable from the last byte offset seen. */
-  events: publicProcedure.input(runId.extend({ lastEventId: z.string().nullish() })).subscription(async function* ({
+  events: publicProcedure.input(runId.extend({ lastEventId: trainingLastEventId })).subscription(async function* ({
     ctx,
     input,
     signal,

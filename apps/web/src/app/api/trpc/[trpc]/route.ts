@@ -1,23 +1,41 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { withinLimits } from "@/server/api/request-limits";
 import { appRouter } from "@/server/api/root";
 import { createContext } from "@/server/api/trpc";
+import { publicError } from "@/server/public-error";
+import { API_LIMITS } from "@/shared/api-limits";
+import { HTTP_STATUS, isApiError } from "@/shared/errors";
 
 export const dynamic = "force-dynamic";
 
-function handler(req: Request) {
+async function handler(incoming: Request) {
+  let req: Request;
+  try {
+    req = await withinLimits(incoming);
+  } catch (err) {
+    const api = publicError(err, "tRPC request");
+    // Shaped like tRPC's own error answers, so clients read it the same way.
+    const status = HTTP_STATUS[api.code];
+    return Response.json(
+      { error: { message: api.message, code: -32600, data: { code: api.code, httpStatus: status } } },
+      { status },
+    );
+  }
   return fetchRequestHandler({
     endpoint: "/api/trpc",
     req,
     router: appRouter,
+    maxBatchSize: API_LIMITS.batch,
     createContext: () => createContext({ headers: req.headers }),
-    onError({ error, path }) {
-      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${path ?? "?"} failed:`, error.cause ?? error);
-    },
     responseMeta({ errors }) {
-      // "busy" answers carry a Retry-After header too, for clients that are not ours.
-      const busy = errors.find((e) => e.code === "TOO_MANY_REQUESTS");
-      const retry = (busy?.cause as { retryAfterS?: number } | undefined)?.retryAfterS;
-      return retry ? { headers: new Headers({ "retry-after": String(retry) }) } : {};
+      // Unexpected errors are logged (with their id) by the error formatter; here only the status and Retry-After.
+      const causes = errors.map((e) => e.cause).filter(isApiError);
+      const storage = causes.find((c) => c.code === "INSUFFICIENT_STORAGE");
+      const retry = causes.find((c) => c.retryAfterS)?.retryAfterS;
+      return {
+        ...(storage && errors.length === 1 ? { status: HTTP_STATUS.INSUFFICIENT_STORAGE } : {}),
+        ...(retry ? { headers: new Headers({ "retry-after": String(retry) }) } : {}),
+      };
     },
   });
 }
