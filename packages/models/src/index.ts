@@ -35,6 +35,7 @@ export {
   type TrainingGraph,
   type TrainingGraphOptions,
 } from "./graphs.js";
+export { type DecodePngOptions, decodePng, encodePng } from "./image/png.js";
 export { type Conditioning, classifier, unet } from "./nn/architectures.js";
 export { type NamedTensors, NetContext, type ParamInit, type ParamSpec } from "./nn/context.js";
 export {
@@ -79,6 +80,7 @@ export {
   samplerFor,
   samplingPolicy,
 } from "./sampling/policy.js";
+export { type SampleImagesOptions, sampleImages } from "./sampling/sample-images.js";
 export {
   type DiscreteTimesteps,
   SAMPLER_NAMES,

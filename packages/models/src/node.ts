@@ -2,11 +2,15 @@
  * Node entry: ONNX Runtime sessions on onnxruntime-node (CPU, or CUDA when the provider libraries are installed and
  * asked for), the Trainer and inference models.
  */
+import { readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import type { ImageBatch } from "@diffusion-studio/core";
 import * as ort from "onnxruntime-node";
 import { InferenceModel } from "./runtime/inference-model.js";
 import { baseSessionOptions, cudaProviderInstalled, type NodeRuntimeOptions } from "./runtime/node-options.js";
 import type { Runtime } from "./runtime/runtime.js";
 import { NonFiniteLossError, Trainer, type TrainerOptions } from "./runtime/trainer.js";
+import { type SampleImagesOptions, sampleImages } from "./sampling/sample-images.js";
 
 export { cudaProviderInstalled, type NodeRuntimeOptions };
 
@@ -71,9 +75,27 @@ export function loadInferenceModel(onnx: Uint8Array, options: NodeRuntimeOptions
   return InferenceModel.load(options.runtime ?? sharedNodeRuntime(pickRuntimeOptions(options)), onnx);
 }
 
+/**
+ * Samples `count` images from an exported model file (`model.onnx`, or a folder holding one) with its sampling
+ * policy (see `sampleImages`), then releases the session.
+ */
+export async function sampleModelFile(
+  file: string,
+  options: SampleImagesOptions & NodeRuntimeOptions,
+): Promise<ImageBatch> {
+  const onnx = (await stat(file)).isDirectory() ? path.join(file, "model.onnx") : file;
+  const model = await loadInferenceModel(new Uint8Array(await readFile(onnx)), pickRuntimeOptions(options));
+  try {
+    return await sampleImages(model, options);
+  } finally {
+    await model.dispose();
+  }
+}
+
 export { MANIFEST_FILE as DEEPFLOYD_MANIFEST_FILE, readDeepFloydManifest } from "./deepfloyd/files.js";
 export * from "./deepfloyd/index.js";
 export { type LoadDeepFloydOptions, loadDeepFloyd } from "./deepfloyd/node.js";
+export { type WritePngsOptions, writePngs } from "./image/png-files.js";
 export type { ModelInputs } from "./runtime/inference-model.js";
 export type { Runtime } from "./runtime/runtime.js";
 export {

@@ -10,6 +10,7 @@ import { publishRun } from "../run/publish.js";
 import { createRunDir, RunExistsError, RunNotFoundError, readRunConfig } from "../run/run-dir.js";
 import { runTraining } from "../train/run.js";
 import { createProgressReporter } from "./progress-bar.js";
+import { addSampleCommand } from "./sample-command.js";
 
 /** Exit codes: 0 done, 1 failed, 2 bad input, 130 stopped by Ctrl-C (continue with --resume). */
 export const EXIT = { done: 0, failed: 1, usage: 2, interrupted: 130 } as const;
@@ -223,6 +224,8 @@ export function buildProgram(
       });
       print(JSON.stringify(result, null, 2));
     });
+
+  addSampleCommand(program, write, print);
 
   program
     .command("publish")
