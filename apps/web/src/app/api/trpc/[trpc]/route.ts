@@ -1,6 +1,7 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { withinLimits } from "@/server/api/request-limits";
 import { appRouter } from "@/server/api/root";
+import { checkSubscriptionInput } from "@/server/api/subscription-input";
 import { createContext } from "@/server/api/trpc";
 import { publicError } from "@/server/public-error";
 import { API_LIMITS } from "@/shared/api-limits";
@@ -12,6 +13,7 @@ async function handler(incoming: Request) {
   let req: Request;
   try {
     req = await withinLimits(incoming);
+    await checkSubscriptionInput(appRouter, req);
   } catch (err) {
     const api = publicError(err, "tRPC request");
     // Shaped like tRPC's own error answers, so clients read it the same way.
