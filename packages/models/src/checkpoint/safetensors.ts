@@ -3,7 +3,7 @@
  * `{name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {string: string}}`, then the raw
  * little-endian tensor bytes. Only F32 tensors are written; F32 and F16 are read (`readSafetensorsTensor`).
  */
-import { halfToFloat32 } from "../deepfloyd/float16.js";
+import { halfToFloat32 } from "../numeric/float16.js";
 
 export interface SafetensorsFile {
   readonly tensors: Map<string, { readonly shape: readonly number[]; readonly data: Float32Array }>;

@@ -1,7 +1,7 @@
 /** DeepFloyd IF exports: manifest, embedding store, stage denoisers, samplers (browser-safe; no ONNX Runtime import). */
 export { createStageDenoiser, type LowResConditioning, stageInfo } from "./denoiser.js";
 export { EMBEDDINGS_INDEX_FORMAT, EmbeddingStore, preprocessPrompt, UnknownPromptError } from "./embeddings.js";
-export { float32ToHalf, fromHalfBits, halfToFloat32, toHalfBits } from "./float16.js";
+export { float32ToHalf, fromHalfBits, halfToFloat32, toHalfBits } from "../numeric/float16.js";
 export {
   type DeepFloydManifest,
   type EmbeddingsManifest,

@@ -3,7 +3,7 @@
  * conversions at the session boundary: the samplers work in float32, fp16 exports may take and return float16.
  */
 import type { InferenceSession, Tensor } from "onnxruntime-common";
-import { float32ToHalf, halfToFloat32 } from "./float16.js";
+import { float32ToHalf, halfToFloat32 } from "../numeric/float16.js";
 import type { TensorDtype, TensorSpec } from "./manifest.js";
 
 export type TensorData = Float32Array | Uint16Array | BigInt64Array;
