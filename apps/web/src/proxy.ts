@@ -1,17 +1,16 @@
 import { type NextRequest, NextResponse } from "next/server";
-import { type Env, loadEnv } from "@/env";
+import { loadEnv } from "@/env";
 import { HTTP_STATUS } from "@/shared/errors";
 import { guardRequest } from "./server/request-guard";
 import { shareCookie } from "./server/share-links";
-
-let env: Env | undefined;
 
 /**
  * Runs before every page and route: refuses foreign Host names and cross-site mutations (request-guard.ts), and
  * remembers the signature of a shared link that was opened (share-links.ts).
  */
 export function proxy(req: NextRequest): NextResponse {
-  env ??= loadEnv();
+  // Read per request (microseconds): the instrumentation hook may set HOST to the bound address after this loads.
+  const env = loadEnv();
   const refused = guardRequest(req, { exposed: env.exposed, port: process.env.PORT, allowedHosts: env.ALLOWED_HOSTS });
   if (refused) {
     return NextResponse.json(

@@ -44,6 +44,12 @@ export class FailureThrottle {
     this.clients.delete(client);
   }
 
+  /** Forgets every count (tests). */
+  reset(): void {
+    this.clients.clear();
+    this.everyone = { start: 0, failures: 0 };
+  }
+
   private bump(w: Window | undefined, now: number): Window {
     return !w || now - w.start >= this.limits.windowMs
       ? { start: now, failures: 1 }

@@ -1,15 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { mayMutate, requestToken, TOKEN_COOKIE } from "@/server/auth";
+import { bearerToken, createSession, mayMutate, SESSION_COOKIE } from "@/server/auth";
 import { DIGIT_CLASSES } from "@/server/models/model-info";
 import { promptCondition } from "@/shared/prompts";
 
 const TOKEN = "correct-horse-battery-staple";
 
 describe("team token", () => {
-  it("reads it from a bearer header or the sign-in cookie", () => {
-    expect(requestToken(new Headers({ authorization: `Bearer ${TOKEN}` }))).toBe(TOKEN);
-    expect(requestToken(new Headers({ cookie: `a=1; ${TOKEN_COOKIE}=${encodeURIComponent(TOKEN)}; b=2` }))).toBe(TOKEN);
-    expect(requestToken(new Headers())).toBeUndefined();
+  it("reads it from a bearer header; the sign-in cookie is a signed session, never the token", () => {
+    expect(bearerToken(new Headers({ authorization: `Bearer ${TOKEN}` }))).toBe(TOKEN);
+    expect(bearerToken(new Headers())).toBeUndefined();
+    const session = createSession(TOKEN);
+    expect(session).not.toContain(TOKEN);
+    expect(mayMutate(TOKEN, new Headers({ cookie: `a=1; ${SESSION_COOKIE}=${session}; b=2` }))).toBe(true);
+    expect(mayMutate(TOKEN, new Headers({ cookie: `${SESSION_COOKIE}=${encodeURIComponent(TOKEN)}` }))).toBe(false);
   });
 
   it("lets mutations through only with the right token, or when none is configured", () => {
