@@ -79,7 +79,7 @@ it("profile", async () => {
     kind.set(n.name!, `${role} k${k} s${s} g${group}`);
   });
   const session = await ort.InferenceSession.create(g.bytes, {
-    intraOpNumThreads: availableParallelism(),
+    intraOpNumThreads: Number(process.env.PROFILE_THREADS ?? availableParallelism()),
     interOpNumThreads: 1,
     executionMode: "sequential",
     graphOptimizationLevel: "all",

@@ -151,6 +151,8 @@ const cases: OpCase[] = [
     name: "batchNorm2d (train)",
     inputs: { x: [3, 2, 3, 3], gamma: [2], beta: [2] },
     build: (b, i) => {
+      // One constant as both running stats on purpose: ORT's kernel writes its running outputs into those input
+      // buffers, which gave wrong batch statistics until each node got private ones.
       const stats = b.constant([0, 0], [2]);
       return batchNorm2dTrain(b, i.x!, i.gamma!, i.beta!, stats, stats).y;
     },
