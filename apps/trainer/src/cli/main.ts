@@ -6,6 +6,7 @@ import { listRuns } from "../api/runs.js";
 import { experimentNames, experiments } from "../config/experiments.js";
 import { ConfigError, type ConfigOverrides, parseAssignments, resolveConfig } from "../config/resolve.js";
 import { evaluateGenerator } from "../eval/evaluate.js";
+import { sweepGenerator } from "../eval/sweep.js";
 import { publishRun } from "../run/publish.js";
 import { createRunDir, RunExistsError, RunNotFoundError, readRunConfig } from "../run/run-dir.js";
 import { runTraining } from "../train/run.js";
@@ -36,6 +37,43 @@ function decimal(flag: string) {
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** "4,6,8" → [4, 6, 8], each an integer in [min, max]. */
+function integerList(flag: string, min: number, max: number) {
+  return (raw: string) =>
+    raw.split(",").map((part) => {
+      const value = Number(part);
+      if (!/^\d+$/.test(part.trim()) || value < min || value > max) {
+        throw new InvalidArgumentError(
+          `${flag} must be integers in [${min}, ${max}] separated by commas, got "${raw}"`,
+        );
+      }
+      return value;
+    });
+}
+
+/** "0,1.5,3" → [0, 1.5, 3], each a finite number ≥ 0. */
+function decimalList(flag: string) {
+  return (raw: string) =>
+    raw.split(",").map((part) => {
+      const value = Number(part);
+      if (part.trim() === "" || !Number.isFinite(value) || value < 0) {
+        throw new InvalidArgumentError(`${flag} must be numbers ≥ 0 separated by commas, got "${raw}"`);
+      }
+      return value;
+    });
+}
+
+interface EvaluateFlags {
+  classifier: string;
+  samples: number;
+  chunk: number;
+  threads?: number;
+  sweep?: boolean;
+  cellSamples: number;
+  nfe?: number[];
+  guidance?: number[];
+}
 
 interface TrainFlags {
   epochs?: number;
@@ -207,21 +245,36 @@ export function buildProgram(
     .option("--samples <n>", "generated digits (the spec's figure is 10000)", integer("--samples", 20), 10000)
     .option("--chunk <n>", "digits per cached chunk; a re-run skips finished chunks", integer("--chunk", 1), 250)
     .option("--threads <n>", "ONNX Runtime intra-op threads", integer("--threads", 1))
-    .action(async (run: string, flags: { classifier: string; samples: number; chunk: number; threads?: number }) => {
+    .option("--sweep", "instead: quality per compute, sampler × NFE (× γ), and the default sampler it picks")
+    .option("--cell-samples <n>", "with --sweep: digits per cell", integer("--cell-samples", 20), 1000)
+    .option("--nfe <list>", "with --sweep: model-evaluation budgets", integerList("--nfe", 1, 1000))
+    .option("--guidance <list>", "with --sweep: CFG γ values for class-conditioned models", decimalList("--guidance"))
+    .action(async (run: string, flags: EvaluateFlags) => {
       let last = 0;
-      const result = await evaluateGenerator({
-        run,
-        classifier: flags.classifier,
-        samples: flags.samples,
-        chunk: flags.chunk,
-        ...threadsOf(flags),
-        onProgress: (done, total) => {
-          if (Date.now() - last > 5000 || done === total) {
-            last = Date.now();
-            write(`generated and classified ${done}/${total}`);
-          }
-        },
-      });
+      const onProgress = (done: number, total: number) => {
+        if (Date.now() - last > 5000 || done === total) {
+          last = Date.now();
+          write(`generated and classified ${done}/${total}`);
+        }
+      };
+      const common = { run, classifier: flags.classifier, chunk: flags.chunk, ...threadsOf(flags) };
+      if (flags.sweep) {
+        const sweep = await sweepGenerator({
+          ...common,
+          samplesPerCell: flags.cellSamples,
+          ...(flags.nfe ? { nfe: flags.nfe } : {}),
+          ...(flags.guidance ? { guidance: flags.guidance } : {}),
+          onCell: (cell, done, total) =>
+            write(
+              `[${done}/${total}] ${cell.sampler} ${cell.nfe} NFE${cell.guidanceScale === undefined ? "" : ` γ=${cell.guidanceScale}`}: FID ${cell.mnistFid.toFixed(1)}${cell.sampleAccuracy === undefined ? "" : `, ${(cell.sampleAccuracy * 100).toFixed(1)} % as asked`}`,
+            ),
+        });
+        print(
+          JSON.stringify({ choice: sweep.choice, baseline: sweep.baseline.mnistFid, seconds: sweep.seconds }, null, 2),
+        );
+        return;
+      }
+      const result = await evaluateGenerator({ ...common, samples: flags.samples, onProgress });
       print(JSON.stringify(result, null, 2));
     });
 

@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import type { Sampler } from "@diffusion-studio/core";
+import type { DdpmConfig, FlowConfig } from "../config/schema.js";
 import { loadMnist, MNIST_CLASSES, MNIST_PIXELS, type MnistDataset } from "../data/mnist.js";
 import { deriveSeed, Stream } from "../data/random.js";
 import { appendJsonLine, readJson, writeFileAtomic, writeJsonAtomic } from "../run/files.js";
@@ -10,7 +12,7 @@ import { readRunConfig } from "../run/run-dir.js";
 import { generate, samplerFor } from "../sample/generate.js";
 import { denoiserOf, type LoadedModel, loadModel } from "../train/models-engine.js";
 import { modelKindOf } from "../train/objectives.js";
-import { fitGaussian, frechetDistance } from "./frechet.js";
+import { fitGaussian, frechetDistance, type Gaussian } from "./frechet.js";
 
 export interface EvaluateOptions {
   /** The generator's run directory (must hold model.onnx). */
@@ -101,13 +103,26 @@ function loadReadings(file: string, count: number, dim: number): Readings {
   return { logits: all.subarray(0, count * MNIST_CLASSES), features: all.subarray(count * MNIST_CLASSES), dim };
 }
 
-/**
- * Evaluates a trained generator with a trained classifier: per-digit accuracy of class-conditioned samples (γ from the
- * run's config) and "MNIST-FID", the Fréchet distance between classifier features of generated and test digits. The
- * features are its 128-wide penultimate activations, as FID uses Inception's pool features. Results go into
- * evaluation.json, the model card and an `evaluation` event. Generated chunks are cached under `<run>/eval/`.
- */
-export async function evaluateGenerator(options: EvaluateOptions): Promise<GeneratorEvaluation> {
+/** What scoring any sampler on a generator needs, loaded once: both models, the test set's readings, the cache key. */
+export interface EvaluationContext {
+  readonly run: string;
+  readonly config: FlowConfig | DdpmConfig;
+  readonly generator: LoadedModel;
+  readonly classifier: LoadedModel;
+  readonly classifierFile: string;
+  /** Where chunk caches live: `<run>/eval/<models' hash>-<chunk>`. */
+  readonly cacheDir: string;
+  readonly chunk: number;
+  readonly classes: boolean;
+  /** The run's CFG γ. */
+  readonly cfgScale: number;
+  readonly dim: number;
+  readonly test: { readonly gaussian: Gaussian; readonly halvesFid: number; readonly accuracy: number };
+  dispose(): Promise<void>;
+}
+
+/** Loads the generator run's model and the classifier, and reads the test set once. */
+export async function openEvaluation(options: EvaluateOptions): Promise<EvaluationContext> {
   const config = readRunConfig(options.run);
   if (config.objective !== "flow" && config.objective !== "ddpm") {
     throw new Error(`${options.run}: ${config.experiment} is not a generator (flow or ddpm); nothing to evaluate`);
@@ -115,105 +130,172 @@ export async function evaluateGenerator(options: EvaluateOptions): Promise<Gener
   const paths = runPaths(options.run);
   if (!existsSync(paths.model)) throw new Error(`${paths.model} is missing: the run has not finished`);
   const classifierFile = options.classifier.endsWith(".onnx") ? options.classifier : runPaths(options.classifier).model;
-  const total = options.samples ?? 10000;
   const chunk = options.chunk ?? 250;
-  if (!Number.isInteger(total) || total < 20) throw new RangeError(`samples must be an integer ≥ 20, got ${total}`);
   if (!Number.isInteger(chunk) || chunk < 1) throw new RangeError(`chunk must be a positive integer, got ${chunk}`);
 
   const classifierBytes = new Uint8Array(readFileSync(classifierFile));
   const generatorBytes = new Uint8Array(readFileSync(paths.model));
   const classifier = await loadModel(classifierBytes, options.threads);
   const generator = await loadModel(generatorBytes, options.threads);
+  const dispose = async () => {
+    await classifier.dispose();
+    await generator.dispose();
+  };
   try {
     if (classifier.card.kind !== "classifier")
       throw new Error(`${classifierFile} is a ${classifier.card.kind}, not a classifier`);
-    const classes = modelKindOf(config).endsWith("class");
-    const cfgScale = config.objective === "flow" ? config.flow.cfgScale : config.ddpm.cfgScale;
     // Keyed by both models' bytes: a retrained classifier or generator under the same file name must not reuse logits.
     const key = createHash("sha256").update(classifierBytes).update(generatorBytes).digest("hex").slice(0, 16);
-    // Chunk k is the same whatever the total (its seed and digits depend on k and the chunk size only), so a larger
-    // evaluation reuses a smaller one's chunks; a short last chunk is named by its count.
-    const cacheDir = path.join(options.run, "eval", `${key}-${chunk}`);
-    mkdirSync(cacheDir, { recursive: true });
-
     const dim = featureDim(classifier);
-    const generated = new Float32Array(total * MNIST_CLASSES);
-    const generatedFeatures = new Float32Array(total * dim);
-    const asked = new Int8Array(total).fill(-1);
-    for (let start = 0, k = 0; start < total; start += chunk, k++) {
-      const n = Math.min(chunk, total - start);
-      // Digits cycle 0…9 over the whole evaluation, so every digit gets total/10 samples.
-      const conditions = classes ? Array.from({ length: n }, (_, i) => ({ classLabel: (start + i) % 10 })) : null;
-      for (let i = 0; conditions && i < n; i++) asked[start + i] = conditions[i].classLabel;
-      const file = path.join(cacheDir, `chunk-${String(k).padStart(4, "0")}${n < chunk ? `-${n}` : ""}.f32`);
-      let readings: Readings;
-      if (existsSync(file)) readings = loadReadings(file, n, dim);
-      else {
-        const { images } = await generate(denoiserOf(generator), samplerFor(config), {
-          conditions: conditions ?? Array.from({ length: n }, () => null),
-          cfgScale,
-          seed: deriveSeed(config.seed, Stream.evaluation, k),
-        });
-        readings = await classify(classifier, images.data, n);
-        saveReadings(file, readings);
-      }
-      generated.set(readings.logits, start * MNIST_CLASSES);
-      generatedFeatures.set(readings.features, start * dim);
-      options.onProgress?.(start + n, total);
-    }
-
-    const test = options.testSet ?? (await loadMnist("test"));
-    const testReadings = await classify(classifier, test.images, test.count);
-    const testLogits = testReadings.logits;
-    const testFeatures = testReadings.features;
+    const testSet = options.testSet ?? (await loadMnist("test"));
+    const { logits, features } = await classify(classifier, testSet.images, testSet.count);
     let testCorrect = 0;
-    for (let i = 0; i < test.count; i++) if (argmax(testLogits, i) === test.labels[i]) testCorrect++;
+    for (let i = 0; i < testSet.count; i++) if (argmax(logits, i) === testSet.labels[i]) testCorrect++;
     // Interleaved halves: MNIST's first 5,000 test digits come from cleaner writers than the last 5,000, so a
     // first-half/second-half split would measure that difference instead of the sampling noise floor.
-    const [evenHalf, oddHalf] = interleavedHalves(testFeatures, test.count, dim);
-    const testGaussian = fitGaussian(testFeatures, test.count, dim);
-    const predictedDigitCounts: number[] = new Array(10).fill(0);
-    const correct: number[] = new Array(10).fill(0);
-    const askedCount: number[] = new Array(10).fill(0);
-    for (let i = 0; i < total; i++) {
-      const read = argmax(generated, i);
-      predictedDigitCounts[read]++;
-      if (asked[i] >= 0) {
-        askedCount[asked[i]]++;
-        if (read === asked[i]) correct[asked[i]]++;
-      }
+    const [evenHalf, oddHalf] = interleavedHalves(features, testSet.count, dim);
+    return {
+      run: options.run,
+      config,
+      generator,
+      classifier,
+      classifierFile,
+      cacheDir: path.join(options.run, "eval", `${key}-${chunk}`),
+      chunk,
+      classes: modelKindOf(config).endsWith("class"),
+      cfgScale: config.objective === "flow" ? config.flow.cfgScale : config.ddpm.cfgScale,
+      dim,
+      test: {
+        gaussian: fitGaussian(features, testSet.count, dim),
+        halvesFid: frechetDistance(
+          fitGaussian(evenHalf, Math.ceil(testSet.count / 2), dim),
+          fitGaussian(oddHalf, Math.floor(testSet.count / 2), dim),
+        ),
+        accuracy: testCorrect / testSet.count,
+      },
+      dispose,
+    };
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+}
+
+/** How one sampler's digits score: MNIST-FID, and for class-conditioned models how often each digit reads right. */
+export type SampleScores = Pick<
+  GeneratorEvaluation,
+  "mnistFid" | "sampleAccuracy" | "perDigitSampleAccuracy" | "predictedDigitCounts"
+>;
+
+export interface ScoreRequest {
+  readonly sampler: Sampler;
+  readonly cfgScale: number;
+  readonly samples: number;
+  /** Sub-folder of the context's cache for this sampler and γ; none for the run's own sampler at its own γ. */
+  readonly cell?: string;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Generates `samples` digits with a sampler (chunk k always from the same seed, so every sampler and γ starts from
+ * the same noise), classifies them and scores them. Chunks are cached: a re-run continues at the first missing one.
+ */
+export async function scoreSamples(ctx: EvaluationContext, request: ScoreRequest): Promise<SampleScores> {
+  const total = request.samples;
+  if (!Number.isInteger(total) || total < 20) throw new RangeError(`samples must be an integer ≥ 20, got ${total}`);
+  const { chunk, dim } = ctx;
+  // Chunk k is the same whatever the total (its seed and digits depend on k and the chunk size only), so a larger
+  // evaluation reuses a smaller one's chunks; a short last chunk is named by its count.
+  const cacheDir = request.cell ? path.join(ctx.cacheDir, request.cell) : ctx.cacheDir;
+  mkdirSync(cacheDir, { recursive: true });
+  const generated = new Float32Array(total * MNIST_CLASSES);
+  const generatedFeatures = new Float32Array(total * dim);
+  const asked = new Int8Array(total).fill(-1);
+  for (let start = 0, k = 0; start < total; start += chunk, k++) {
+    const n = Math.min(chunk, total - start);
+    // Digits cycle 0…9 over the whole evaluation, so every digit gets total/10 samples.
+    const conditions = ctx.classes ? Array.from({ length: n }, (_, i) => ({ classLabel: (start + i) % 10 })) : null;
+    for (let i = 0; conditions && i < n; i++) asked[start + i] = conditions[i].classLabel;
+    const file = path.join(cacheDir, `chunk-${String(k).padStart(4, "0")}${n < chunk ? `-${n}` : ""}.f32`);
+    let readings: Readings;
+    if (existsSync(file)) readings = loadReadings(file, n, dim);
+    else {
+      const { images } = await generate(denoiserOf(ctx.generator), request.sampler, {
+        conditions: conditions ?? Array.from({ length: n }, () => null),
+        cfgScale: request.cfgScale,
+        seed: deriveSeed(ctx.config.seed, Stream.evaluation, k),
+      });
+      readings = await classify(ctx.classifier, images.data, n);
+      saveReadings(file, readings);
     }
+    generated.set(readings.logits, start * MNIST_CLASSES);
+    generatedFeatures.set(readings.features, start * dim);
+    request.onProgress?.(start + n, total);
+  }
+
+  const predictedDigitCounts: number[] = new Array(10).fill(0);
+  const correct: number[] = new Array(10).fill(0);
+  const askedCount: number[] = new Array(10).fill(0);
+  for (let i = 0; i < total; i++) {
+    const read = argmax(generated, i);
+    predictedDigitCounts[read]++;
+    if (asked[i] >= 0) {
+      askedCount[asked[i]]++;
+      if (read === asked[i]) correct[asked[i]]++;
+    }
+  }
+  return {
+    mnistFid: frechetDistance(fitGaussian(generatedFeatures, total, dim), ctx.test.gaussian),
+    predictedDigitCounts,
+    ...(ctx.classes
+      ? {
+          sampleAccuracy: correct.reduce((a, b) => a + b, 0) / total,
+          perDigitSampleAccuracy: correct.map((c, d) => (askedCount[d] ? c / askedCount[d] : 0)),
+        }
+      : {}),
+  };
+}
+
+/**
+ * Evaluates a trained generator with a trained classifier: per-digit accuracy of class-conditioned samples (γ from the
+ * run's config) and "MNIST-FID", the Fréchet distance between classifier features of generated and test digits. The
+ * features are its 128-wide penultimate activations, as FID uses Inception's pool features. Results go into
+ * evaluation.json, the model card and an `evaluation` event. Generated chunks are cached under `<run>/eval/`.
+ */
+export async function evaluateGenerator(options: EvaluateOptions): Promise<GeneratorEvaluation> {
+  const ctx = await openEvaluation(options);
+  try {
+    const samples = options.samples ?? 10000;
+    const scores = await scoreSamples(ctx, {
+      sampler: samplerFor(ctx.config),
+      cfgScale: ctx.cfgScale,
+      samples,
+      onProgress: options.onProgress,
+    });
     const result: GeneratorEvaluation = {
-      samples: total,
-      mnistFid: frechetDistance(fitGaussian(generatedFeatures, total, dim), testGaussian),
-      mnistFidTestHalves: frechetDistance(
-        fitGaussian(evenHalf, Math.ceil(test.count / 2), dim),
-        fitGaussian(oddHalf, Math.floor(test.count / 2), dim),
-      ),
-      fidFeatureSize: dim,
-      classifierTestAccuracy: testCorrect / test.count,
-      predictedDigitCounts,
-      ...(classes
-        ? {
-            sampleAccuracy: correct.reduce((a, b) => a + b, 0) / total,
-            perDigitSampleAccuracy: correct.map((c, d) => (askedCount[d] ? c / askedCount[d] : 0)),
-          }
+      samples,
+      mnistFid: scores.mnistFid,
+      mnistFidTestHalves: ctx.test.halvesFid,
+      fidFeatureSize: ctx.dim,
+      classifierTestAccuracy: ctx.test.accuracy,
+      predictedDigitCounts: scores.predictedDigitCounts,
+      ...(scores.sampleAccuracy !== undefined
+        ? { sampleAccuracy: scores.sampleAccuracy, perDigitSampleAccuracy: scores.perDigitSampleAccuracy }
         : {}),
     };
     recordEvaluation(
       options.run,
       result as unknown as Record<string, number | number[]>,
-      path.relative(options.run, classifierFile),
+      path.relative(options.run, ctx.classifierFile),
     );
     return result;
   } finally {
-    await classifier.dispose();
-    await generator.dispose();
+    await ctx.dispose();
   }
 }
 
 /** Merges metrics into evaluation.json and the model card, and appends an `evaluation` event. */
-function recordEvaluation(dir: string, metrics: Record<string, number | number[]>, classifier: string): void {
+export function recordEvaluation(dir: string, metrics: Record<string, number | number[]>, classifier: string): void {
   const paths = runPaths(dir);
   const previous = existsSync(paths.evaluation) ? readJson<Record<string, unknown>>(paths.evaluation) : {};
   writeJsonAtomic(paths.evaluation, { ...previous, ...metrics, classifier });

@@ -1,4 +1,5 @@
 import type { ExperimentConfig } from "../config/schema.js";
+import type { RecordedSampling, SamplerSweep } from "../eval/sweep.js";
 
 /** The run's model card: what was trained, on what, for how long, how well. Written as JSON and as Markdown. */
 export interface ModelCard {
@@ -31,6 +32,10 @@ export interface ModelCard {
   readonly artifacts: Readonly<Record<string, string>>;
   readonly createdAt: string;
   readonly notes: readonly string[];
+  /** The default sampler, steps (model evaluations) and γ, picked by `evaluate --sweep`; the sampling policy reads it. */
+  readonly sampling?: RecordedSampling;
+  /** `evaluate --sweep`'s table: MNIST-FID and accuracy per sampler × NFE (× γ). */
+  readonly sweep?: SamplerSweep;
 }
 
 function describeSchedule(config: ExperimentConfig): string {
@@ -74,6 +79,7 @@ export function modelCardMarkdown(card: ModelCard): string {
     lines.push("| metric | value |", "|---|---|");
     for (const [key, value] of evaluation) lines.push(`| ${key} | ${formatValue(value)} |`);
   }
+  if (card.sweep) lines.push(...sweepMarkdown(card.sweep));
   lines.push("", "## Artifacts", "");
   for (const [label, file] of Object.entries(card.artifacts)) lines.push(`- ${label}: \`${file}\``);
   if (card.artifacts.finalGrid) lines.push("", `![samples after the last epoch](${card.artifacts.finalGrid})`);
@@ -83,4 +89,57 @@ export function modelCardMarkdown(card: ModelCard): string {
   }
   lines.push("", "## Config", "", "```json", JSON.stringify(card.config, null, 2), "```", "");
   return lines.join("\n");
+}
+
+const percent = (v: number | undefined) => (v === undefined ? "" : ` (${(v * 100).toFixed(1)} %)`);
+
+/** The sweep as tables: FID (and accuracy) per sampler × NFE, then per γ, with the chosen default. */
+function sweepMarkdown(sweep: SamplerSweep): string[] {
+  const { baseline, choice } = sweep;
+  const gamma = baseline.guidanceScale;
+  const atGamma = sweep.cells.filter((c) => c.guidanceScale === gamma);
+  const budgets = [...new Set(atGamma.map((c) => c.nfe))].sort((a, b) => a - b);
+  const samplers = [...new Set(atGamma.map((c) => c.sampler))];
+  const lines = [
+    "",
+    "## Quality per compute",
+    "",
+    `MNIST-FID${gamma === undefined ? "" : " (digits read as asked)"} of ${sweep.samplesPerCell.toLocaleString("en-US")} digits per cell, the same noise in every cell${gamma === undefined ? "" : `, γ = ${gamma}`}; columns are model evaluations per image (NFE; CFG runs both branches in each). Baseline: ${baseline.sampler}, ${baseline.nfe} NFE, FID ${baseline.mnistFid.toFixed(1)}.`,
+    "",
+    `| sampler | ${budgets.join(" | ")} |`,
+    `|---|${budgets.map(() => "---").join("|")}|`,
+  ];
+  for (const name of samplers) {
+    const row = budgets.map((nfe) => {
+      const c = atGamma.find((x) => x.sampler === name && x.nfe === nfe);
+      return c ? `${c.mnistFid.toFixed(1)}${percent(c.sampleAccuracy)}` : "";
+    });
+    lines.push(`| ${name} | ${row.join(" | ")} |`);
+  }
+  const guided = sweep.cells.filter(
+    (c) => c.sampler === choice.sampler && c.nfe === choice.steps && c.guidanceScale !== undefined,
+  );
+  if (guided.length > 1) {
+    guided.sort((a, b) => a.guidanceScale! - b.guidanceScale!);
+    lines.push(
+      "",
+      `Guidance at ${choice.sampler}, ${choice.steps} NFE:`,
+      "",
+      "| γ | MNIST-FID | read as asked | worst digit |",
+      "|---|---|---|---|",
+    );
+    for (const c of guided) {
+      const worst = Math.min(...(c.perDigitSampleAccuracy ?? [0]));
+      lines.push(
+        `| ${c.guidanceScale} | ${c.mnistFid.toFixed(1)} | ${percent(c.sampleAccuracy).slice(2, -1)} | ${(worst * 100).toFixed(1)} % |`,
+      );
+    }
+  }
+  lines.push(
+    "",
+    `**Default** (\`sampling\` in model-card.json): ${choice.sampler}, ${choice.steps} NFE${choice.guidanceScale === undefined ? "" : `, γ = ${choice.guidanceScale}`} — the fewest evaluations within ${Math.round(sweep.tolerance * 100)} % of the baseline's FID (sweep: ${Math.round(sweep.seconds / 60)} min).`,
+    "",
+    "![quality per compute](sweep.png)",
+  );
+  return lines;
 }

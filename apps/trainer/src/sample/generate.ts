@@ -6,6 +6,7 @@ import {
   type ImageBatch,
   Rng,
   type Sampler,
+  type StepCarry,
 } from "@diffusion-studio/core";
 import { modelCard, samplerFor as policySampler } from "@diffusion-studio/models";
 import { coreSchedule } from "../config/schedule.js";
@@ -63,10 +64,14 @@ export async function generate(
     guidanceScale: cfgScale,
     reduction: "mean",
   };
+  // Heun's corrector and multistep solvers read the previous step's carry.
+  let carry: StepCarry | undefined;
   for (let i = 0; i < sampler.numSteps; i++) {
     const prediction = await guidedPredict(denoiser, plan, x, sampler.levels[i]);
     const noise = sampler.stepNeedsNoise(i) ? rng.gaussian(shape) : undefined;
-    x = sampler.step(i, x, prediction, noise).prevSample;
+    const stepped = sampler.step(i, x, prediction, noise, carry);
+    x = stepped.prevSample;
+    carry = stepped.carry;
     if (keep.has(i + 1)) kept.push(x);
   }
   return { images: x, frames: kept };

@@ -1,0 +1,164 @@
+import { createHash } from "node:crypto";
+import { existsSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { makeSampler, type Sampler, type SamplerConfig } from "@diffusion-studio/core";
+import { sweepPlot } from "../artifacts/sweep-plot.js";
+import { readJson, writeFileAtomic, writeJsonAtomic } from "../run/files.js";
+import { runPaths } from "../run/layout.js";
+import { type ModelCard, modelCardMarkdown } from "../run/model-card.js";
+import { samplerFor } from "../sample/generate.js";
+import { type EvaluateOptions, openEvaluation, type SampleScores, scoreSamples } from "./evaluate.js";
+import { SWEEP_GUIDANCE, SWEEP_NFE, sweepSamplers } from "./sweep-samplers.js";
+
+/** One cell of the sweep: a sampler at a budget and a γ, scored on the same noise as every other cell. */
+export interface SweepCell extends SampleScores {
+  readonly sampler: string;
+  /** Model evaluations per image actually taken (Heun takes 2N − 1 ≤ the budget). */
+  readonly nfe: number;
+  /** CFG γ (class-conditioned models; absent for unconditional ones). */
+  readonly guidanceScale?: number;
+  /** The sampler's JSON (`makeSampler` rebuilds it). */
+  readonly config: unknown;
+}
+
+/**
+ * A model's recorded default, the shape the sampling policy reads (`ModelCard.sampling` in @diffusion-studio/models):
+ * a sampler name from its table, its model evaluations, and γ for class-conditioned models.
+ */
+export interface RecordedSampling {
+  readonly sampler: string;
+  readonly steps: number;
+  readonly guidanceScale?: number;
+  /** The exact sampler JSON behind `sampler` + `steps`. */
+  readonly config: unknown;
+}
+
+export interface SamplerSweep {
+  readonly samplesPerCell: number;
+  /** The reference: the run's own sampler (flow: Euler, 50 steps) at the run's γ. */
+  readonly baseline: SweepCell;
+  /** A cell qualifies when its FID ≤ (1 + tolerance) × the baseline's. */
+  readonly tolerance: number;
+  /** sampler × NFE at the run's γ, then (class-conditioned models) γ at the chosen sampler and NFE. */
+  readonly cells: readonly SweepCell[];
+  readonly choice: RecordedSampling;
+  readonly seconds: number;
+}
+
+export interface SweepOptions extends EvaluateOptions {
+  /** Digits per cell (FID's bias grows as this shrinks; every cell uses the same count and the same noise). */
+  readonly samplesPerCell?: number;
+  readonly nfe?: readonly number[];
+  readonly guidance?: readonly number[];
+  readonly tolerance?: number;
+  readonly onCell?: (cell: SweepCell, done: number, total: number) => void;
+}
+
+/**
+ * Quality per compute: scores every sampler at every budget (and, for class-conditioned models, every γ at the chosen
+ * one), picks the fewest evaluations within `tolerance` of the baseline's FID, and records table, plot and choice in
+ * the run's evaluation.json and model card (`sampling` is the choice, `sweep` the table, `sweep.png` the plot).
+ */
+export async function sweepGenerator(options: SweepOptions): Promise<SamplerSweep> {
+  const started = Date.now();
+  const samples = options.samplesPerCell ?? 1000;
+  const budgets = options.nfe ?? SWEEP_NFE;
+  const tolerance = options.tolerance ?? 0.05;
+  for (const nfe of budgets) {
+    if (!Number.isInteger(nfe) || nfe < 1 || nfe > 1000)
+      throw new RangeError(`nfe must be integers in [1, 1000], got ${nfe}`);
+  }
+  const ctx = await openEvaluation(options);
+  try {
+    const own = samplerFor(ctx.config);
+    const gamma = ctx.classes ? ctx.cfgScale : undefined;
+    const guidance = ctx.classes ? (options.guidance ?? SWEEP_GUIDANCE) : [];
+    for (const g of guidance) if (!(g >= 0 && g <= 100)) throw new RangeError(`guidance must be in [0, 100], got ${g}`);
+    const families = sweepSamplers(ctx.config);
+    const plan = families.flatMap((family) =>
+      budgets.map((nfe) => ({ name: family.name, sampler: family.build(nfe) })),
+    );
+    const total = 1 + plan.length + Math.max(0, guidance.filter((g) => g !== gamma).length);
+    let done = 0;
+    const score = async (name: string, sampler: Sampler, g: number | undefined): Promise<SweepCell> => {
+      // The run's own sampler at its own γ is `evaluate`'s cell: share its cache.
+      const isOwn = g === gamma && sameJson(sampler.toJSON(), own.toJSON());
+      const cell = isOwn ? undefined : cellFolder(sampler, g);
+      const scores = await scoreSamples(ctx, { sampler, cfgScale: g ?? ctx.cfgScale, samples, cell });
+      const result: SweepCell = {
+        sampler: name,
+        nfe: sampler.numSteps,
+        ...(g !== undefined ? { guidanceScale: g } : {}),
+        ...scores,
+        config: sampler.toJSON(),
+      };
+      options.onCell?.(result, ++done, total);
+      return result;
+    };
+    const ownName = families.find((f) => sameJson(f.build(own.numSteps).toJSON(), own.toJSON()))?.name ?? own.name;
+    const baseline = await score(ownName, own, gamma);
+    const cells: SweepCell[] = [];
+    for (const { name, sampler } of plan) cells.push(await score(name, sampler, gamma));
+    const choice = chooseDefault(cells, baseline, tolerance);
+    const chosen = makeSampler(choice.config as SamplerConfig);
+    for (const g of guidance) {
+      if (g !== gamma) cells.push(await score(choice.sampler, chosen, g));
+    }
+    const sweep: SamplerSweep = {
+      samplesPerCell: samples,
+      baseline,
+      tolerance,
+      cells,
+      choice: {
+        sampler: choice.sampler,
+        steps: choice.nfe,
+        ...(gamma !== undefined ? { guidanceScale: gamma } : {}),
+        config: choice.config,
+      },
+      seconds: Math.round((Date.now() - started) / 1000),
+    };
+    await recordSweep(options.run, sweep);
+    return sweep;
+  } finally {
+    await ctx.dispose();
+  }
+}
+
+/** The fewest evaluations whose FID is within `tolerance` of the baseline's (ties: the lower FID). */
+export function chooseDefault(cells: readonly SweepCell[], baseline: SweepCell, tolerance: number): SweepCell {
+  const limit = baseline.mnistFid * (1 + tolerance);
+  const within = cells.filter((c) => c.guidanceScale === baseline.guidanceScale && c.mnistFid <= limit);
+  within.sort((a, b) => a.nfe - b.nfe || a.mnistFid - b.mnistFid);
+  return within[0] ?? baseline;
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** A cache folder per sampler config and γ, readable and collision-free. */
+function cellFolder(sampler: Sampler, g: number | undefined): string {
+  const json = JSON.stringify(sampler.toJSON());
+  const hash = createHash("sha256").update(json).digest("hex").slice(0, 8);
+  return `sweep-${sampler.name}-${sampler.numSteps}${g === undefined ? "" : `-g${g}`}-${hash}`;
+}
+
+/** Writes the sweep into evaluation.json and the model card, and its plot beside them. */
+async function recordSweep(dir: string, sweep: SamplerSweep): Promise<void> {
+  const paths = runPaths(dir);
+  const { png } = await sweepPlot(sweep);
+  writeFileAtomic(path.join(dir, "sweep.png"), png);
+  const previous = existsSync(paths.evaluation) ? readJson<Record<string, unknown>>(paths.evaluation) : {};
+  writeJsonAtomic(paths.evaluation, { ...previous, sweep });
+  if (existsSync(paths.cardJson)) {
+    const card = readJson<ModelCard>(paths.cardJson);
+    const updated: ModelCard = {
+      ...card,
+      sampling: sweep.choice,
+      sweep,
+      artifacts: { ...card.artifacts, sweepPlot: "sweep.png" },
+    };
+    writeJsonAtomic(paths.cardJson, updated);
+    writeFileSync(paths.cardMarkdown, modelCardMarkdown(updated));
+  }
+}

@@ -1,0 +1,114 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { resolveConfig } from "../src/config/resolve.js";
+import { evaluateGenerator } from "../src/eval/evaluate.js";
+import { chooseDefault, type SweepCell, sweepGenerator } from "../src/eval/sweep.js";
+import { runPaths } from "../src/run/layout.js";
+import { createRunDir } from "../src/run/run-dir.js";
+import { runTraining } from "../src/train/run.js";
+import { scratch, testSet, trainSet } from "./helpers.js";
+
+async function trained(name: string, overrides: Record<string, unknown>) {
+  const dir = createRunDir(path.join(scratch(), name), resolveConfig(name, overrides));
+  await runTraining({
+    dir,
+    threads: 1,
+    trainSet: await trainSet(),
+    artist: { testSet: await testSet(), gifFrames: 2 },
+  });
+  return dir;
+}
+
+const cell = (sampler: string, nfe: number, mnistFid: number, guidanceScale = 5): SweepCell => ({
+  sampler,
+  nfe,
+  mnistFid,
+  guidanceScale,
+  predictedDigitCounts: [],
+  config: {},
+});
+
+describe("the default sampler from a sweep", () => {
+  const baseline = cell("flow-euler", 50, 100);
+
+  it("is the fewest evaluations within the tolerance of the baseline's FID, at the baseline's γ", () => {
+    const cells = [
+      cell("flow-euler", 8, 130),
+      cell("flow-heun", 7, 106),
+      cell("flow-dpm-solver", 8, 101),
+      cell("flow-dpm-solver", 6, 104, 3), // another γ never counts
+      cell("flow-dpm-solver", 12, 99),
+    ];
+    expect(chooseDefault(cells, baseline, 0.05)).toMatchObject({ sampler: "flow-dpm-solver", nfe: 8 });
+    expect(chooseDefault(cells, baseline, 0.1)).toMatchObject({ sampler: "flow-heun", nfe: 7 });
+  });
+
+  it("ties on evaluations go to the lower FID, and with nothing within reach it is the baseline", () => {
+    expect(chooseDefault([cell("a", 8, 104), cell("b", 8, 102)], baseline, 0.05).sampler).toBe("b");
+    expect(chooseDefault([cell("a", 8, 200)], baseline, 0.05)).toBe(baseline);
+  });
+});
+
+describe("evaluate --sweep", () => {
+  it("scores sampler × NFE and γ on the same noise, shares evaluate's cache, and records table, plot and choice", async () => {
+    const base = { hidden: 4, batch: 16, trainExamples: 160, epochs: 1 };
+    const classifier = await trained("classifier", base);
+    const generator = await trained("flow-class", { ...base, "samples.count": 10, "flow.sampleSteps": 4 });
+    const common = { run: generator, classifier, chunk: 20, threads: 1, testSet: await testSet() };
+    // The run's own sampler (Euler, 4 steps, γ = 5) is evaluate's cell: the sweep reads its chunk.
+    const plain = await evaluateGenerator({ ...common, samples: 20 });
+    const sweep = await sweepGenerator({ ...common, samplesPerCell: 20, nfe: [2, 4], guidance: [0, 5] });
+
+    expect(sweep.baseline).toMatchObject({ sampler: "flow-euler", nfe: 4, guidanceScale: 5, mnistFid: plain.mnistFid });
+    const atGamma = sweep.cells.filter((c) => c.guidanceScale === 5).map((c) => `${c.sampler}@${c.nfe}`);
+    expect(atGamma).toEqual([
+      "flow-euler@2",
+      "flow-euler@4",
+      "flow-heun@1",
+      "flow-heun@3",
+      "flow-dpm-solver@2",
+      "flow-dpm-solver@4",
+    ]);
+    // Euler at 4 is the baseline itself: the same digits, the same score.
+    expect(sweep.cells[1]!.mnistFid).toBe(plain.mnistFid);
+    // γ = 0 is unconditional sampling at the chosen sampler and budget.
+    const unguided = sweep.cells.filter((c) => c.guidanceScale === 0);
+    expect(unguided).toHaveLength(1);
+    expect(unguided[0]).toMatchObject({ sampler: sweep.choice.sampler, nfe: sweep.choice.steps });
+    expect(sweep.choice).toEqual({
+      sampler: expect.any(String),
+      steps: expect.any(Number),
+      guidanceScale: 5,
+      config: expect.objectContaining({ type: sweep.choice.sampler }),
+    });
+    const chosen = sweep.cells.find((c) => c.sampler === sweep.choice.sampler && c.nfe === sweep.choice.steps)!;
+    expect(chosen.mnistFid).toBeLessThanOrEqual(sweep.baseline.mnistFid * 1.05);
+
+    const card = JSON.parse(readFileSync(runPaths(generator).cardJson, "utf8"));
+    expect(card.sampling).toEqual(sweep.choice);
+    expect(card.sweep.cells).toHaveLength(7);
+    expect(card.artifacts.sweepPlot).toBe("sweep.png");
+    const evaluation = JSON.parse(readFileSync(runPaths(generator).evaluation, "utf8"));
+    expect(evaluation.sweep.choice).toEqual(sweep.choice);
+    expect(evaluation.mnistFid).toBe(plain.mnistFid); // evaluate's own numbers stay
+    const markdown = readFileSync(runPaths(generator).cardMarkdown, "utf8");
+    expect(markdown).toContain("## Quality per compute");
+    expect(markdown).toContain("| sampler | 1 | 2 | 3 | 4 |");
+    expect(markdown).toContain("![quality per compute](sweep.png)");
+    const png = readFileSync(path.join(generator, "sweep.png"));
+    expect(png.subarray(1, 4).toString()).toBe("PNG");
+
+    // Every cell is cached: a second sweep generates nothing and gives the same table.
+    const cache = readdirSync(path.join(generator, "eval"));
+    expect(cache).toHaveLength(1);
+    const again = await sweepGenerator({ ...common, samplesPerCell: 20, nfe: [2, 4], guidance: [0, 5] });
+    expect(again.cells).toEqual(sweep.cells);
+  }, 120_000);
+
+  it("refuses budgets outside [1, 1000] by name", async () => {
+    await expect(sweepGenerator({ run: "nowhere", classifier: "x", nfe: [0] })).rejects.toThrow(
+      "nfe must be integers in [1, 1000], got 0",
+    );
+  });
+});
