@@ -4,7 +4,7 @@ import { Button, Field, Notice, Panel, TextInput } from "@diffusion-studio/ui";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 
-/** Stores the team token in an http-only cookie so this browser may run jobs on an exposed portal. */
+/** Signs this browser in with the team token (the server sets a signed session cookie), or out again. */
 export default function SignInPage() {
   const router = useRouter();
   const [token, setToken] = useState("");
@@ -29,7 +29,21 @@ export default function SignInPage() {
             <TextInput id="token" type="password" value={token} onChange={(e) => setToken(e.target.value)} />
           </Field>
           {error && <Notice tone="error">{error}</Notice>}
-          <Button type="submit">Sign in</Button>
+          <div className="flex gap-2">
+            <Button type="submit">Sign in</Button>
+            <Button
+              type="button"
+              variant="ghost"
+              onClick={async () => {
+                await fetch("/api/session", { method: "DELETE" });
+                setError(undefined);
+                router.push("/sign-in");
+                router.refresh();
+              }}
+            >
+              Sign out
+            </Button>
+          </div>
         </form>
       </Panel>
     </div>
