@@ -61,6 +61,9 @@ describe("smoke training", () => {
     }
     expect(art.card).toMatchObject({ experiment: "flow-class", training: { epochs: 3, steps: 300 } });
     expect(art.card!.training.finalLoss).toBeLessThan(0.3);
+    // The card says what ran: the 3,200 digits used (not all 60,000) and the provider that executed the steps.
+    expect(art.card!.data.examples).toBe(3200);
+    expect(art.card!.training.engine).toMatch(/^onnxruntime-node \d+\.\d+\.\d+ \((cpu|cuda)\), one ONNX graph/);
     // The exported model loads and predicts a velocity of the right shape.
     const model = await loadInferenceModel(new Uint8Array(readFileSync(paths.model)));
     expect(model.card).toMatchObject({ kind: "flow-class", D: 8 });

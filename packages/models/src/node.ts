@@ -20,7 +20,7 @@ export function createNodeRuntime(options: NodeRuntimeOptions = {}): Runtime {
   let resolved: "cpu" | "cuda" | null = device === "auto" ? (cudaProviderInstalled() ? null : "cpu") : device;
   return {
     get name() {
-      return `onnxruntime-node (${resolved ?? "auto"})`;
+      return `onnxruntime-node ${ort.env.versions.node} (${resolved ?? "auto"})`;
     },
     async createSession(model) {
       if (resolved === null) {

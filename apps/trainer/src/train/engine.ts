@@ -14,6 +14,8 @@ export interface TrainingEngine {
   saveCheckpoint(): Uint8Array;
   /** The eval-mode inference ONNX with the model card in its metadata. */
   exportInference(): Uint8Array;
+  /** What runs the steps, as it ran: e.g. "onnxruntime-node 1.30.0 (cpu)" (CUDA when its provider loaded). */
+  readonly runtime: string;
   dispose(): void;
 }
 

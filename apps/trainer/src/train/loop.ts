@@ -25,6 +25,10 @@ export interface RunArtist {
     model: Uint8Array;
     steps: number;
     wallTime: number;
+    /** Training images the batches were drawn from. */
+    examples: number;
+    /** The engine's runtime and execution provider, as it ran. */
+    engine: string;
     emit: (event: RunEvent) => void;
   }): Promise<string[]>;
 }
@@ -184,6 +188,8 @@ export async function trainRun(options: TrainOptions): Promise<TrainOutcome> {
       model: engine.exportInference(),
       steps: step,
       wallTime: wallTime(),
+      examples: train.count,
+      engine: engine.runtime,
       emit,
     });
     const finalLoss = epochMeanLoss(paths.metrics, config.epochs - 1);

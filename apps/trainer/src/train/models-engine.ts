@@ -1,11 +1,14 @@
 import type { Denoiser } from "@diffusion-studio/core";
 import { createDenoiser, type ModelCard } from "@diffusion-studio/models";
-import { createTrainer, loadInferenceModel } from "@diffusion-studio/models/node";
+import { createTrainer, loadInferenceModel, sharedNodeRuntime } from "@diffusion-studio/models/node";
 import type { EngineFactory } from "./engine.js";
 
-/** The real engine: @diffusion-studio/models' ONNX Runtime trainer on the CPU. */
+/** The real engine: @diffusion-studio/models' ONNX Runtime trainer (CPU, or CUDA when its provider loads). */
 export const modelsEngine: EngineFactory = async (options) => {
+  // The process-wide runtime createTrainer would pick; held here so the card can say which provider ran.
+  const runtime = sharedNodeRuntime(options.threads ? { threads: options.threads } : {});
   const trainer = await createTrainer({
+    runtime,
     kind: options.kind,
     D: options.D,
     batchSize: options.batchSize,
@@ -13,7 +16,6 @@ export const modelsEngine: EngineFactory = async (options) => {
     lr: options.lr,
     adam: options.adam,
     ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
-    ...(options.threads ? { threads: options.threads } : {}),
   });
   const cardOptions = options.noiseSchedule ? { noiseSchedule: options.noiseSchedule } : {};
   return {
@@ -29,6 +31,9 @@ export const modelsEngine: EngineFactory = async (options) => {
     step: (input) => trainer.step(input),
     saveCheckpoint: () => trainer.saveCheckpoint(),
     exportInference: () => trainer.exportInference(cardOptions),
+    get runtime() {
+      return runtime.name;
+    },
     dispose: () => trainer.dispose(),
   };
 };

@@ -5,7 +5,7 @@
 import type { InferenceSession, Tensor } from "onnxruntime-common";
 
 export interface Runtime {
-  /** e.g. "onnxruntime-node (cpu)". */
+  /** e.g. "onnxruntime-node 1.30.0 (cpu)": the provider actually used once a session exists. */
   readonly name: string;
   createSession(model: Uint8Array): Promise<InferenceSession>;
   tensor(data: Float32Array, dims: readonly number[]): Tensor;
