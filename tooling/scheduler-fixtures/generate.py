@@ -1,6 +1,6 @@
 """Record diffusers DDPMScheduler and torchvision-style blur outputs as JSON fixtures for packages/core tests.
 
-Run: /work/pyenv/bin/python tooling/scheduler-fixtures/generate.py [fixture.json …]   (default: all)
+Run: python3 tooling/scheduler-fixtures/generate.py [fixture.json …]   (default: all)
 Writes packages/core/test/fixtures/{ddpm-scheduler,few-step-schedulers,gaussian-blur}.json. CI does not need Python: the JSON is committed.
 """
 

@@ -1,7 +1,7 @@
 """Times one forward call of the CS180 part B class-conditional UNet (reference-spec §4.1, D = 64) on the CPU, batch 80
 (40 samples × {cond, uncond}) at 1×28×28. packages/core's bench compares its per-step overhead against this figure.
 
-Run: nice -n 10 /work/pyenv/bin/python tooling/scheduler-fixtures/model_call_time.py
+Run: nice -n 10 python3 tooling/scheduler-fixtures/model_call_time.py
 """
 
 import time

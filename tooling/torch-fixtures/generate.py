@@ -4,7 +4,7 @@ For each kind: PyTorch-initialized weights (seed 0), a fixed batch (real-looking
 images), the float64 gradients of one training step, the running statistics after it, the eval-mode output with those statistics, and the losses of a few Adam
 steps (lr 1e-2, PyTorch defaults otherwise), all in one safetensors file.
 
-Run: /work/pyenv/bin/python tooling/torch-fixtures/generate.py  (writes packages/models/test/fixtures/*.safetensors)
+Run: python3 tooling/torch-fixtures/generate.py  (writes packages/models/test/fixtures/*.safetensors)
 """
 
 import json

@@ -29,7 +29,7 @@ function median(xs: number[]): number {
 }
 
 function pythonWithTorch(): string | null {
-  for (const candidate of [process.env.BENCH_PYTHON, "/work/pyenv/bin/python", "python3"]) {
+  for (const candidate of [process.env.BENCH_PYTHON, "python3"]) {
     if (!candidate || (candidate.startsWith("/") && !existsSync(candidate))) continue;
     try {
       execFileSync(candidate, ["-c", "import torch"], { stdio: "ignore" });

@@ -5,7 +5,7 @@
 # within 1e-5 elsewhere (onnxruntime's CPU kernels differ in the last bits between CPUs).
 #
 #   tooling/deepfloyd/scripts/test-clean-venv.sh                      # downloads every pinned wheel (torch: large)
-#   tooling/deepfloyd/scripts/test-clean-venv.sh --reuse-site-packages /work/pyenv
+#   tooling/deepfloyd/scripts/test-clean-venv.sh --reuse-site-packages path/to/venv-with-torch
 #
 # --reuse-site-packages ENV links ENV's site-packages into the new venv (a .pth file; `--system-site-packages` would
 # only expose the base interpreter's packages when ENV is itself a venv). pip then checks every pin against them and
