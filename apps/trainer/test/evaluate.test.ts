@@ -2,24 +2,10 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { readArtifacts } from "../src/api/runs.js";
-import { resolveConfig } from "../src/config/resolve.js";
 import { evaluateGenerator } from "../src/eval/evaluate.js";
 import { runPaths } from "../src/run/layout.js";
 import { publishRun } from "../src/run/publish.js";
-import { createRunDir } from "../src/run/run-dir.js";
-import { runTraining } from "../src/train/run.js";
-import { scratch, testSet, trainSet } from "./helpers.js";
-
-async function trained(name: string, overrides: Record<string, unknown>) {
-  const dir = createRunDir(path.join(scratch(), name), resolveConfig(name, overrides));
-  await runTraining({
-    dir,
-    threads: 1,
-    trainSet: await trainSet(),
-    artist: { testSet: await testSet(), gifFrames: 2 },
-  });
-  return dir;
-}
+import { scratch, testSet, trained } from "./helpers.js";
 
 describe("generator evaluation", () => {
   it("reports per-digit sample accuracy and MNIST-FID, caches chunks, and records them in the card", async () => {

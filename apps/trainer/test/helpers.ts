@@ -1,7 +1,10 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { resolveConfig } from "../src/config/resolve.js";
 import { loadMnist, type MnistDataset } from "../src/data/mnist.js";
+import { createRunDir } from "../src/run/run-dir.js";
+import { runTraining } from "../src/train/run.js";
 
 export const scratch = (prefix = "trainer-") => mkdtempSync(path.join(tmpdir(), prefix));
 
@@ -27,3 +30,15 @@ export const tiny = {
   "samples.count": 10,
   "samples.scale": 2,
 } as const;
+
+/** A finished run of experiment `name` with `overrides`, trained in a scratch folder on one thread. */
+export async function trained(name: string, overrides: Record<string, unknown>): Promise<string> {
+  const dir = createRunDir(path.join(scratch(), name), resolveConfig(name, overrides));
+  await runTraining({
+    dir,
+    threads: 1,
+    trainSet: await trainSet(),
+    artist: { testSet: await testSet(), gifFrames: 2 },
+  });
+  return dir;
+}

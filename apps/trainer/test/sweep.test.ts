@@ -1,24 +1,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { resolveConfig } from "../src/config/resolve.js";
 import { evaluateGenerator } from "../src/eval/evaluate.js";
 import { chooseDefault, type SweepCell, sweepGenerator } from "../src/eval/sweep.js";
 import { runPaths } from "../src/run/layout.js";
-import { createRunDir } from "../src/run/run-dir.js";
-import { runTraining } from "../src/train/run.js";
-import { scratch, testSet, trainSet } from "./helpers.js";
-
-async function trained(name: string, overrides: Record<string, unknown>) {
-  const dir = createRunDir(path.join(scratch(), name), resolveConfig(name, overrides));
-  await runTraining({
-    dir,
-    threads: 1,
-    trainSet: await trainSet(),
-    artist: { testSet: await testSet(), gifFrames: 2 },
-  });
-  return dir;
-}
+import { testSet, trained } from "./helpers.js";
 
 const cell = (sampler: string, nfe: number, mnistFid: number, guidanceScale = 5): SweepCell => ({
   sampler,

@@ -69,6 +69,18 @@ export abstract class FlowSampler implements Sampler {
   }
 }
 
+/** A flow sampler with one model evaluation per step, on the evenly spaced times k/N for k = 0 … N. */
+export abstract class UniformFlowSampler extends FlowSampler {
+  readonly levels: readonly number[];
+  readonly numSteps: number;
+
+  constructor(numSteps: number) {
+    super();
+    this.numSteps = checkNumber("numSteps", numSteps, { min: 1, max: 100_000, integer: true });
+    this.levels = uniformFlowTimes(this.numSteps);
+  }
+}
+
 /** k/N for k = 0 … N: the course's evenly spaced flow times. */
 export function uniformFlowTimes(numSteps: number): number[] {
   return Array.from({ length: numSteps + 1 }, (_, k) => k / numSteps);

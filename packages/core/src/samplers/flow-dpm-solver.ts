@@ -1,7 +1,6 @@
-import { checkNumber } from "../errors.js";
 import type { ImageBatch } from "../tensor.js";
 import { type DenoisedCarry, dpmSolverPlusPlusUpdate, type PathPoint, previousDenoised } from "./dpm-solver-update.js";
-import { FlowSampler, uniformFlowTimes } from "./flow-base.js";
+import { UniformFlowSampler } from "./flow-base.js";
 import type { ModelPrediction, StepCarry, StepOutput } from "./sampler.js";
 
 export interface FlowDpmSolverConfig {
@@ -15,15 +14,11 @@ export interface FlowDpmSolverConfig {
  * Its first-order step is exactly Euler; the 2M step adds the multistep correction from the previous x̂1, so each
  * step costs one model evaluation. The first two steps (λ = −∞ at t = 0) and the last (to t = 1) are first order.
  */
-export class FlowDpmSolverSampler extends FlowSampler {
+export class FlowDpmSolverSampler extends UniformFlowSampler {
   readonly name = "flow-dpm-solver++2m";
-  readonly levels: readonly number[];
-  readonly numSteps: number;
 
   constructor(config: FlowDpmSolverConfig = {}) {
-    super();
-    this.numSteps = checkNumber("numSteps", config.numSteps ?? 20, { min: 1, max: 100_000, integer: true });
-    this.levels = uniformFlowTimes(this.numSteps);
+    super(config.numSteps ?? 20);
   }
 
   toJSON(): { type: "flow-dpm-solver" } & FlowDpmSolverConfig {

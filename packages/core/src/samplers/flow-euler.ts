@@ -1,6 +1,5 @@
-import { checkNumber } from "../errors.js";
 import type { ImageBatch } from "../tensor.js";
-import { eulerUpdate, FlowSampler, uniformFlowTimes } from "./flow-base.js";
+import { eulerUpdate, UniformFlowSampler } from "./flow-base.js";
 import type { ModelPrediction, StepOutput } from "./sampler.js";
 
 export interface FlowEulerConfig {
@@ -12,15 +11,11 @@ export interface FlowEulerConfig {
  * Rectified-flow / flow-matching Euler sampler (CS180 part B, Algorithm B.2): t in [0, 1], t = 0 is noise and t = 1
  * is clean, x_t = (1−t)·x0 + t·x1 with x0 ~ N(0, I). Levels are k/N for k = 0 … N; each step is x ← x + (1/N)·u(x, t).
  */
-export class FlowEulerSampler extends FlowSampler {
+export class FlowEulerSampler extends UniformFlowSampler {
   readonly name = "flow-euler";
-  readonly levels: readonly number[];
-  readonly numSteps: number;
 
   constructor(config: FlowEulerConfig = {}) {
-    super();
-    this.numSteps = checkNumber("numSteps", config.numSteps ?? 50, { min: 1, max: 100_000, integer: true });
-    this.levels = uniformFlowTimes(this.numSteps);
+    super(config.numSteps ?? 50);
   }
 
   toJSON(): { type: "flow-euler" } & FlowEulerConfig {
