@@ -91,7 +91,7 @@ export function modelCardMarkdown(card: ModelCard): string {
   return lines.join("\n");
 }
 
-const percent = (v: number | undefined) => (v === undefined ? "" : ` (${(v * 100).toFixed(1)} %)`);
+const percent = (v: number) => `${(v * 100).toFixed(1)} %`;
 
 /** The sweep as tables: FID (and accuracy) per sampler × NFE, then per γ, with the chosen default. */
 function sweepMarkdown(sweep: SamplerSweep): string[] {
@@ -112,7 +112,10 @@ function sweepMarkdown(sweep: SamplerSweep): string[] {
   for (const name of samplers) {
     const row = budgets.map((nfe) => {
       const c = atGamma.find((x) => x.sampler === name && x.nfe === nfe);
-      return c ? `${c.mnistFid.toFixed(1)}${percent(c.sampleAccuracy)}` : "";
+      if (!c) return "";
+      return c.sampleAccuracy === undefined
+        ? c.mnistFid.toFixed(1)
+        : `${c.mnistFid.toFixed(1)} (${percent(c.sampleAccuracy)})`;
     });
     lines.push(`| ${name} | ${row.join(" | ")} |`);
   }
@@ -131,7 +134,7 @@ function sweepMarkdown(sweep: SamplerSweep): string[] {
     for (const c of guided) {
       const worst = Math.min(...(c.perDigitSampleAccuracy ?? [0]));
       lines.push(
-        `| ${c.guidanceScale} | ${c.mnistFid.toFixed(1)} | ${percent(c.sampleAccuracy).slice(2, -1)} | ${(worst * 100).toFixed(1)} % |`,
+        `| ${c.guidanceScale} | ${c.mnistFid.toFixed(1)} | ${percent(c.sampleAccuracy ?? 0)} | ${percent(worst)} |`,
       );
     }
   }
