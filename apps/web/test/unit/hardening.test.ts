@@ -187,22 +187,25 @@ async function smallDisk(): Promise<string | undefined> {
   }
 }
 
-describe("a real full disk", async () => {
-  const dir = await smallDisk();
+const dir = await smallDisk();
+
+describe("a real full disk", () => {
+  afterAll(async () => {
+    if (!dir) return;
+    const { execFileSync } = await import("node:child_process");
+    execFileSync("umount", [dir]);
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
   it.skipIf(!dir)("writeFileAtomic fails with ENOSPC on a full tmpfs and leaves nothing behind", async () => {
     const { writeFileAtomic } = await import("@/server/atomic-write");
-    const { execFileSync } = await import("node:child_process");
-    try {
-      await expect(writeFileAtomic(path.join(dir!, "big.png"), new Uint8Array(1024 * 1024))).rejects.toMatchObject({
-        code: "ENOSPC",
-      });
-      expect(await fs.readdir(dir!)).toEqual([]);
-      await writeFileAtomic(path.join(dir!, "small.png"), new Uint8Array(1024));
-      expect(await fs.readdir(dir!)).toEqual(["small.png"]);
-    } finally {
-      execFileSync("umount", [dir!]);
-      await fs.rm(dir!, { recursive: true, force: true });
-    }
+    await expect(writeFileAtomic(path.join(dir!, "big.png"), new Uint8Array(1024 * 1024))).rejects.toMatchObject({
+      code: "ENOSPC",
+    });
+    expect(await fs.readdir(dir!)).toEqual([]);
+    // Service resumes once there is room: a small file fits.
+    await writeFileAtomic(path.join(dir!, "small.png"), new Uint8Array(1024));
+    expect(await fs.readdir(dir!)).toEqual(["small.png"]);
   });
 });
 
