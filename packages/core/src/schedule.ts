@@ -27,18 +27,37 @@ export interface NoiseSchedule {
   readonly alphasCumprod: Float32Array;
 }
 
-/** Builds a schedule; defaults: cosine T = 1000 (max β 0.999), linear T = 300 from 1e-4 to 0.02. */
-export function makeSchedule(config: ScheduleConfig): NoiseSchedule {
-  const betas64 = (() => {
-    switch (config.type) {
-      case "squaredcos_cap_v2":
-        return cosineBetas(config.numTrainTimesteps ?? 1000, config.maxBeta ?? 0.999);
-      case "linear":
-        return linearBetas(config.numTrainTimesteps ?? 300, config.betaStart ?? 1e-4, config.betaEnd ?? 0.02);
-      default:
-        return assertNever("schedule.type", config);
-    }
-  })();
+/** The config with every default filled in, so what a run records still means the same if defaults change. */
+export function completeScheduleConfig(config: ScheduleConfig): Required<ScheduleConfig> {
+  switch (config.type) {
+    case "squaredcos_cap_v2":
+      return {
+        type: config.type,
+        numTrainTimesteps: config.numTrainTimesteps ?? 1000,
+        maxBeta: config.maxBeta ?? 0.999,
+      };
+    case "linear":
+      return {
+        type: config.type,
+        numTrainTimesteps: config.numTrainTimesteps ?? 300,
+        betaStart: config.betaStart ?? 1e-4,
+        betaEnd: config.betaEnd ?? 0.02,
+      };
+    default:
+      return assertNever("schedule.type", config);
+  }
+}
+
+/**
+ * Builds a schedule; defaults: cosine T = 1000 (max β 0.999), linear T = 300 from 1e-4 to 0.02. `config` on the
+ * result has every field filled in.
+ */
+export function makeSchedule(input: ScheduleConfig): NoiseSchedule {
+  const config = completeScheduleConfig(input);
+  const betas64 =
+    config.type === "squaredcos_cap_v2"
+      ? cosineBetas(config.numTrainTimesteps, config.maxBeta)
+      : linearBetas(config.numTrainTimesteps, config.betaStart, config.betaEnd);
   const n = betas64.length;
   const betas = Float32Array.from(betas64);
   const alphas = new Float32Array(n);

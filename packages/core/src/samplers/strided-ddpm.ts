@@ -79,9 +79,18 @@ export class StridedDdpmSampler implements Sampler {
     }
   }
 
-  toJSON(): { type: "strided-ddpm" } & StridedDdpmConfig {
-    const { type: _ignored, ...config } = this.config as StridedDdpmConfig & { type?: string };
-    return { type: "strided-ddpm", ...config, schedule: this.schedule.config, timesteps: this.timesteps };
+  /** Every field, defaults included, so a stored recipe pins the variance and the rest even if defaults change. */
+  toJSON(): { type: "strided-ddpm" } & Required<StridedDdpmConfig> {
+    const { thresholding, clipSample } = this.config;
+    return {
+      type: "strided-ddpm",
+      schedule: this.schedule.config,
+      timesteps: this.timesteps,
+      toClean: this.config.toClean ?? false,
+      variance: this.variance,
+      thresholding: thresholding ? { ratio: thresholding.ratio, maxValue: thresholding.maxValue } : false,
+      clipSample: clipSample ?? false,
+    };
   }
 
   /** ᾱ at timestep t (t = −1 is the clean image, ᾱ = 1). */
