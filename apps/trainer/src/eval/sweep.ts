@@ -42,6 +42,8 @@ export interface SamplerSweep {
   /** sampler × NFE at the run's γ, then (class-conditioned models) γ at the chosen sampler and NFE. */
   readonly cells: readonly SweepCell[];
   readonly choice: RecordedSampling;
+  /** False while the sweep runs (or after it was interrupted): the table holds the cells done so far. */
+  readonly complete: boolean;
   readonly seconds: number;
 }
 
@@ -75,10 +77,7 @@ export async function sweepGenerator(options: SweepOptions): Promise<SamplerSwee
     const guidance = ctx.classes ? (options.guidance ?? SWEEP_GUIDANCE) : [];
     for (const g of guidance) if (!(g >= 0 && g <= 100)) throw new RangeError(`guidance must be in [0, 100], got ${g}`);
     const families = sweepSamplers(ctx.config);
-    const plan = families.flatMap((family) =>
-      budgets.map((nfe) => ({ name: family.name, sampler: family.build(nfe) })),
-    );
-    const total = 1 + plan.length + Math.max(0, guidance.filter((g) => g !== gamma).length);
+    const total = 1 + families.length * budgets.length + guidance.filter((g) => g !== gamma).length;
     let done = 0;
     const score = async (name: string, sampler: Sampler, g: number | undefined): Promise<SweepCell> => {
       // The run's own sampler at its own γ is `evaluate`'s cell: share its cache.
@@ -98,27 +97,54 @@ export async function sweepGenerator(options: SweepOptions): Promise<SamplerSwee
     const ownName = families.find((f) => sameJson(f.build(own.numSteps).toJSON(), own.toJSON()))?.name ?? own.name;
     const baseline = await score(ownName, own, gamma);
     const cells: SweepCell[] = [];
-    for (const { name, sampler } of plan) cells.push(await score(name, sampler, gamma));
-    const choice = chooseDefault(cells, baseline, tolerance);
-    const chosen = makeSampler(choice.config as SamplerConfig);
-    for (const g of guidance) {
-      if (g !== gamma) cells.push(await score(choice.sampler, chosen, g));
-    }
-    const sweep: SamplerSweep = {
-      samplesPerCell: samples,
-      baseline,
-      tolerance,
-      cells,
-      choice: {
-        sampler: choice.sampler,
-        steps: choice.nfe,
-        ...(gamma !== undefined ? { guidanceScale: gamma } : {}),
-        config: choice.config,
-      },
-      seconds: Math.round((Date.now() - started) / 1000),
+    let choice: SweepCell | undefined;
+    // Written after every cell, so an interrupted sweep leaves its table (marked incomplete) in the card.
+    const record = async (complete: boolean): Promise<SamplerSweep> => {
+      const chosen = choice ?? baseline;
+      const sweep: SamplerSweep = {
+        samplesPerCell: samples,
+        baseline,
+        tolerance,
+        cells,
+        choice: {
+          sampler: chosen.sampler,
+          steps: chosen.nfe,
+          ...(gamma !== undefined ? { guidanceScale: gamma } : {}),
+          config: chosen.config,
+        },
+        complete,
+        seconds: Math.round((Date.now() - started) / 1000),
+      };
+      await recordSweep(options.run, sweep);
+      return sweep;
     };
-    await recordSweep(options.run, sweep);
-    return sweep;
+    const sweepGuidance = async (at: SweepCell) => {
+      const sampler = makeSampler(at.config as SamplerConfig);
+      for (const g of guidance) {
+        if (g === gamma) continue;
+        cells.push(await score(at.sampler, sampler, g));
+        await record(false);
+      }
+    };
+    // Cheapest budgets first: the first budget with a cell within the tolerance holds the default whatever larger
+    // budgets give, so its γ sweep runs right then and an interrupted sweep already has the answer.
+    for (const nfe of [...budgets].sort((a, b) => a - b)) {
+      for (const family of families) {
+        cells.push(await score(family.name, family.build(nfe), gamma));
+        await record(false);
+      }
+      if (choice) continue;
+      const best = chooseDefault(cells, baseline, tolerance);
+      if (best !== baseline) {
+        choice = best;
+        await sweepGuidance(best);
+      }
+    }
+    if (!choice) {
+      choice = baseline; // no budget in the grid reached it: the run's own sampler stays
+      await sweepGuidance(baseline);
+    }
+    return await record(true);
   } finally {
     await ctx.dispose();
   }

@@ -104,6 +104,7 @@ function sweepMarkdown(sweep: SamplerSweep): string[] {
     "",
     "## Quality per compute",
     "",
+    ...(sweep.complete ? [] : ["**Partial**: the sweep was interrupted; the table holds the cells done so far.", ""]),
     `MNIST-FID${gamma === undefined ? "" : " (digits read as asked)"} of ${sweep.samplesPerCell.toLocaleString("en-US")} digits per cell, the same noise in every cell${gamma === undefined ? "" : `, γ = ${gamma}`}; columns are model evaluations per image (NFE; CFG runs both branches in each). Baseline: ${baseline.sampler}, ${baseline.nfe} NFE, FID ${baseline.mnistFid.toFixed(1)}.`,
     "",
     `| sampler | ${budgets.join(" | ")} |`,
