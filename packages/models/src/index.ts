@@ -1,25 +1,44 @@
 /**
- * Public API of @diffusion-studio/models (browser-safe: no ONNX Runtime import). Sessions and the Trainer live in
- * `@diffusion-studio/models/node` and `@diffusion-studio/models/web`.
+ * Public API of @diffusion-studio/models (browser-safe: no ONNX Runtime import): the CS180 models as graphs, their
+ * cards and checkpoints, the core `Denoiser` adapter, the sampling policy, PNG files and DeepFloyd IF's browser-safe
+ * parts. Sessions and the Trainer are in `./node` and `./web`; the raw graph builder and ops in `./graph`.
  */
 
 export { CHECKPOINT_FORMAT, type Checkpoint, decodeCheckpoint, encodeCheckpoint } from "./checkpoint/checkpoint.js";
 export { decodeSafetensors, encodeSafetensors, type SafetensorsFile } from "./checkpoint/safetensors.js";
-/** DeepFloyd IF exports (browser-safe parts; `loadDeepFloyd` is in `./node`). */
-export * from "./deepfloyd/index.js";
-export { ADAM_DEFAULTS, type AdamOptions, type AdamState, type AdamUpdate, adamUpdates } from "./graph/adam.js";
-export { backward } from "./graph/autodiff.js";
+// DeepFloyd IF (browser-safe; `loadDeepFloyd`, which opens an export directory, is in `./node`).
 export {
-  type AttrValue,
-  attrFloat,
-  attrInt,
-  attrInts,
-  type DType,
-  GraphBuilder,
-  OPSET,
-  type SymTensor,
-} from "./graph/builder.js";
-export { readOnnxMetadata, type SerializeOptions, serializeGraph } from "./graph/serialize.js";
+  EMBEDDINGS_INDEX_FORMAT,
+  EmbeddingStore,
+  preprocessPrompt,
+  UnknownPromptError,
+} from "./deepfloyd/embeddings.js";
+export {
+  type DeepFloydManifest,
+  type EmbeddingsManifest,
+  MANIFEST_FORMAT,
+  MANIFEST_VERSION,
+  parseManifest,
+  type SchedulerConfig,
+  type StageManifest,
+  type TensorDtype,
+  type TensorSpec,
+  type TextEncoderManifest,
+} from "./deepfloyd/manifest.js";
+export { assembleDeepFloyd, type DeepFloydModel, type DeepFloydParts } from "./deepfloyd/model.js";
+export type { OnnxSession, TensorData, TensorFactory } from "./deepfloyd/onnx-io.js";
+export type { PromptEmbedder } from "./deepfloyd/prompts.js";
+export { deepFloydSamplingPolicy } from "./deepfloyd/sampling.js";
+export { type IfSamplerOptions, ifSampler, scheduleOf } from "./deepfloyd/scheduler.js";
+export type {
+  DeepFloydStage1,
+  DeepFloydStage2,
+  Stage2ConditionOptions,
+  Stage2Denoiser,
+} from "./deepfloyd/stages.js";
+export type { T5TextEncoder } from "./deepfloyd/text-encoder.js";
+export { type Tokenizer, unigramTokenizer } from "./deepfloyd/tokenizer.js";
+export { DeepFloydFormatError } from "./deepfloyd/validate.js";
 export {
   buildEvaluationGraph,
   buildInferenceGraph,
@@ -36,8 +55,6 @@ export {
   type TrainingGraphOptions,
 } from "./graphs.js";
 export { type DecodePngOptions, decodePng, encodePng } from "./image/png.js";
-export { type Conditioning, classifier, unet } from "./nn/architectures.js";
-export { type NamedTensors, NetContext, type ParamInit, type ParamSpec } from "./nn/context.js";
 export {
   type CardOptions,
   DDPM_TRAIN_TIMESTEPS,
@@ -50,24 +67,7 @@ export {
   NUM_CLASSES,
   type RecordedSampling,
 } from "./nn/kinds.js";
-export { type ConvOptions, conv2d, convTranspose2d } from "./ops/conv.js";
-export {
-  add,
-  concat,
-  div,
-  flatten,
-  gelu,
-  globalAvgPool,
-  linear,
-  mul,
-  relu,
-  reshape,
-  scale,
-  sub,
-  unsqueeze,
-} from "./ops/elementwise.js";
-export { crossEntropyLoss, mseLoss } from "./ops/loss.js";
-export { BATCH_NORM_DEFAULTS, type BatchNormOptions, batchNorm2dEval, batchNorm2dTrain } from "./ops/norm.js";
+export { float32ToHalf, fromHalfBits, halfToFloat32, toHalfBits } from "./numeric/float16.js";
 export { classVectors, createDenoiser } from "./runtime/denoiser.js";
 export { type ModelInputs, type RunnableModel, readModelCard } from "./runtime/inference-model.js";
 export {

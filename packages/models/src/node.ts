@@ -93,7 +93,7 @@ export async function sampleModelFile(
 }
 
 export { MANIFEST_FILE as DEEPFLOYD_MANIFEST_FILE, readDeepFloydManifest } from "./deepfloyd/files.js";
-export * from "./deepfloyd/index.js";
+export type { DeepFloydModel } from "./deepfloyd/model.js";
 export { type LoadDeepFloydOptions, loadDeepFloyd } from "./deepfloyd/node.js";
 export { type WritePngsOptions, writePngs } from "./image/png-files.js";
 export type { ModelInputs } from "./runtime/inference-model.js";

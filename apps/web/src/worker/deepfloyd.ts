@@ -1,7 +1,8 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { type ImageBatch, sample } from "@diffusion-studio/core";
-import { type DeepFloydModel, deepFloydSamplingPolicy, loadDeepFloyd } from "@diffusion-studio/models/node";
+import { deepFloydSamplingPolicy } from "@diffusion-studio/models";
+import { type DeepFloydModel, loadDeepFloyd } from "@diffusion-studio/models/node";
 import { RGB_PIXELS } from "./images.js";
 import type { Runnable, UpscaleOptions, Upscaler } from "./runnable.js";
 
