@@ -1,6 +1,6 @@
 import sharp from "sharp";
 import type { TopLevelSpec } from "vega-lite";
-import type { SamplerSweep } from "../eval/sweep.js";
+import type { SamplerSweep } from "../eval/results.js";
 import { renderSvg } from "./loss-plot.js";
 
 /**

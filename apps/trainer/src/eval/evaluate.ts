@@ -13,6 +13,9 @@ import { generate, samplerFor } from "../sample/generate.js";
 import { denoiserOf, type LoadedModel, loadModel } from "../train/models-engine.js";
 import { modelKindOf } from "../train/objectives.js";
 import { fitGaussian, frechetDistance, type Gaussian } from "./frechet.js";
+import type { GeneratorEvaluation, SampleScores } from "./results.js";
+
+export type { GeneratorEvaluation, SampleScores };
 
 export interface EvaluateOptions {
   /** The generator's run directory (must hold model.onnx). */
@@ -26,25 +29,6 @@ export interface EvaluateOptions {
   readonly threads?: number;
   readonly testSet?: MnistDataset;
   readonly onProgress?: (done: number, total: number) => void;
-}
-
-export interface GeneratorEvaluation {
-  readonly samples: number;
-  /**
-   * Fréchet distance between the classifier's penultimate features (128 wide; logits for older classifier exports) on
-   * generated digits and on the 10,000 test digits.
-   */
-  readonly mnistFid: number;
-  /** Width of the features compared. */
-  readonly fidFeatureSize: number;
-  /** The same distance between the even- and odd-indexed test digits: the floor that sampling noise alone gives. */
-  readonly mnistFidTestHalves: number;
-  readonly classifierTestAccuracy: number;
-  /** For class-conditioned models: how often the classifier reads the digit that was asked for, and per digit. */
-  readonly sampleAccuracy?: number;
-  readonly perDigitSampleAccuracy?: readonly number[];
-  /** Histogram of the classifier's readings of the generated digits. */
-  readonly predictedDigitCounts: readonly number[];
 }
 
 function argmax(logits: Float32Array, row: number): number {
@@ -182,11 +166,6 @@ export async function openEvaluation(options: EvaluateOptions): Promise<Evaluati
 }
 
 /** How one sampler's digits score: MNIST-FID, and for class-conditioned models how often each digit reads right. */
-export type SampleScores = Pick<
-  GeneratorEvaluation,
-  "mnistFid" | "sampleAccuracy" | "perDigitSampleAccuracy" | "predictedDigitCounts"
->;
-
 export interface ScoreRequest {
   readonly sampler: Sampler;
   readonly cfgScale: number;

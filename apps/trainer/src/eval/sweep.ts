@@ -7,45 +7,11 @@ import { readJson, writeFileAtomic, writeJsonAtomic } from "../run/files.js";
 import { runPaths } from "../run/layout.js";
 import { type ModelCard, modelCardMarkdown } from "../run/model-card.js";
 import { samplerFor } from "../sample/generate.js";
-import { type EvaluateOptions, openEvaluation, type SampleScores, scoreSamples } from "./evaluate.js";
+import { type EvaluateOptions, openEvaluation, scoreSamples } from "./evaluate.js";
+import type { RecordedSampling, SamplerSweep, SweepCell } from "./results.js";
 import { SWEEP_GUIDANCE, SWEEP_NFE, sweepSamplers } from "./sweep-samplers.js";
 
-/** One cell of the sweep: a sampler at a budget and a γ, scored on the same noise as every other cell. */
-export interface SweepCell extends SampleScores {
-  readonly sampler: string;
-  /** Model evaluations per image actually taken (Heun takes 2N − 1 ≤ the budget). */
-  readonly nfe: number;
-  /** CFG γ (class-conditioned models; absent for unconditional ones). */
-  readonly guidanceScale?: number;
-  /** The sampler's JSON (`makeSampler` rebuilds it). */
-  readonly config: unknown;
-}
-
-/**
- * A model's recorded default, the shape the sampling policy reads (`ModelCard.sampling` in @diffusion-studio/models):
- * a sampler name from its table, its model evaluations, and γ for class-conditioned models.
- */
-export interface RecordedSampling {
-  readonly sampler: string;
-  readonly steps: number;
-  readonly guidanceScale?: number;
-  /** The exact sampler JSON behind `sampler` + `steps`. */
-  readonly config: unknown;
-}
-
-export interface SamplerSweep {
-  readonly samplesPerCell: number;
-  /** The reference: the run's own sampler (flow: Euler, 50 steps) at the run's γ. */
-  readonly baseline: SweepCell;
-  /** A cell qualifies when its FID ≤ (1 + tolerance) × the baseline's. */
-  readonly tolerance: number;
-  /** sampler × NFE at the run's γ, then (class-conditioned models) γ at the chosen sampler and NFE. */
-  readonly cells: readonly SweepCell[];
-  readonly choice: RecordedSampling;
-  /** False while the sweep runs (or after it was interrupted): the table holds the cells done so far. */
-  readonly complete: boolean;
-  readonly seconds: number;
-}
+export type { RecordedSampling, SamplerSweep, SweepCell };
 
 export interface SweepOptions extends EvaluateOptions {
   /** Digits per cell (FID's bias grows as this shrinks; every cell uses the same count and the same noise). */

@@ -1,5 +1,5 @@
 import type { ExperimentConfig } from "../config/schema.js";
-import type { RecordedSampling, SamplerSweep } from "../eval/sweep.js";
+import type { RecordedSampling, SamplerSweep } from "../eval/results.js";
 
 /** The run's model card: what was trained, on what, for how long, how well. Written as JSON and as Markdown. */
 export interface ModelCard {
