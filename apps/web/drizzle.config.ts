@@ -3,6 +3,6 @@ import { defineConfig } from "drizzle-kit";
 /** `pnpm db:generate` writes SQL migrations to ./drizzle; the app applies them at start-up. */
 export default defineConfig({
   dialect: "postgresql",
-  schema: "./src/server/db/schema.ts",
+  schema: "./src/db/schema.ts",
   out: "./drizzle",
 });

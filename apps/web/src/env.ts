@@ -30,12 +30,34 @@ const schema = z.object({
     .min(1024)
     .max(64 * 1024 * 1024)
     .default(8 * 1024 * 1024),
-  /** Worker processes that run inference; each loads its own ONNX Runtime sessions. */
-  WORKERS: z.coerce.number().int().min(1).max(16).default(1),
+  /**
+   * Generation executor processes of this portal's own worker host (the embedded default); 0 = the portal runs no
+   * jobs and only serves pages and enqueues (workers on other hosts take them: `pnpm worker`).
+   */
+  WORKERS: z.coerce.number().int().min(0).max(16).default(1),
+  /** Training runs this portal's worker host takes at once (when WORKERS > 0). */
+  WORKER_TRAININGS: z.coerce.number().int().min(0).max(8).default(1),
+  /** Name of this portal's worker host on the Workers page (default portal@<hostname>). */
+  WORKER_NAME: z.string().max(100).optional(),
+  /** The device queues this portal's worker host takes (cpu or cuda). */
+  WORKER_DEVICE: z.enum(["cpu", "cuda"]).default("cpu"),
+  /** The device queue new generations and runs are sent to. */
+  JOB_DEVICE: z.enum(["cpu", "cuda"]).default("cpu"),
+  /** Most model evaluations one generation may ask for (batch × steps × CFG branches × model cost). */
+  GENERATION_MAX_EVALS: z.coerce.number().int().min(100).max(1e9).default(100_000),
+  /** Most memory one training run may take (MB); larger runs are refused before they are queued. */
+  TRAINING_MAX_MEMORY_MB: z.coerce
+    .number()
+    .int()
+    .min(256)
+    .max(1024 * 1024)
+    .default(Math.max(1024, Math.min(16_384, Math.floor((os.totalmem() / 2 ** 20) * 0.5)))),
+  /** Where job files live: the data directory, or the database (default when DATABASE_URL is set: hosts share it). */
+  ARTIFACT_STORE: z.enum(["directory", "database"]).optional(),
   /** ONNX Runtime threads per worker; default: the cores shared evenly between the workers. */
   INFERENCE_THREADS: z.coerce.number().int().min(1).max(256).optional(),
   /** Jobs that may wait for a worker before new ones are answered with "busy". */
-  QUEUE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(32),
+  QUEUE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(1000),
   /** Offer the trainer's committed default models (the tests turn them off to start from an empty registry). */
   EMBEDDED_MODELS: z
     .enum(["0", "1", "false", "true"])
@@ -49,8 +71,6 @@ const schema = z.object({
    * the home page instead of stopping the portal. Relative paths are resolved from the app directory.
    */
   DEEPFLOYD_DIR: z.string().optional(),
-  /** Where inference runs: "auto" (CUDA when onnxruntime-node's CUDA provider is installed, else CPU), "cpu", "cuda". */
-  INFERENCE_DEVICE: z.enum(["cpu", "cuda", "auto"]).default("auto"),
   /** The compiled worker entry (built by `tsc -p tsconfig.worker.json`). */
   WORKER_SCRIPT: z.string().default("dist/worker/main.js"),
 });

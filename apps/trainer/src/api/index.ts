@@ -10,8 +10,9 @@ export type { RunEvent, RunEventType } from "../run/events.js";
 export { runPaths } from "../run/layout.js";
 export type { MetricRecord } from "../run/metrics.js";
 export type { ModelCard } from "../run/model-card.js";
-export { RunExistsError, RunNotFoundError, type RunState, type RunStatus } from "../run/run-dir.js";
+export { createRunDir, RunExistsError, RunNotFoundError, type RunState, type RunStatus } from "../run/run-dir.js";
 export { type EmbeddedModel, embeddedModels, embeddedModelsDir } from "./embedded.js";
+export { estimateRunMemoryMb } from "./memory.js";
 export { cancelRun, RunBusyError, type StartedRun, type StartRunOptions, startRun } from "./process.js";
 export {
   type EventBatch,

@@ -24,7 +24,10 @@ function reduce(view: JobView, e: JobEvent): JobView {
     case "queued":
       return { ...view, state: "queued", position: e.position };
     case "started":
-      return { ...view, state: "running", position: undefined };
+      // A retry starts over: what an earlier attempt streamed is replaced.
+      return { ...view, state: "running", position: undefined, step: 0, previews: [], images: [] };
+    case "retrying":
+      return { ...view, state: "queued", position: undefined };
     case "progress":
       return { ...view, state: "running", step: e.step, total: e.total, previews: e.previews };
     case "image":

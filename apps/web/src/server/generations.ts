@@ -2,17 +2,24 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { and, desc, eq, inArray, lt } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, lt } from "drizzle-orm";
+import type { PgBoss } from "pg-boss";
+import type { Database } from "@/db/client";
+import { generations, uploads } from "@/db/schema";
+import { jobCounts } from "@/jobs/counts";
+import type { JobEventLog, StoredEvent } from "@/jobs/events";
+import { queuePosition } from "@/jobs/position";
+import { type Device, PRIORITY, queueName } from "@/jobs/queues";
+import type { GenerationJob } from "@/jobs/schemas";
+import type { ArtifactStore } from "@/jobs/store";
+import { bossTransaction } from "@/jobs/transaction";
 import { ApiError } from "@/shared/errors";
-import type { JobEvent, JobImage, JobState } from "@/shared/jobs";
+import { isTerminal, type JobEvent, type JobImage, type JobState } from "@/shared/jobs";
 import { promptCondition } from "@/shared/prompts";
 import type { Procedure, Recipe } from "@/shared/recipes";
-import type { WorkerTask } from "@/shared/task";
 import { artifactUrl } from "@/shared/urls";
 import type { DataDir } from "./data-dir";
-import type { Database } from "./db/client";
-import { generations, type StoredImage, uploads } from "./db/schema";
-import { type JobQueue, QueueBusyError, type SequencedEvent } from "./jobs/queue";
+import { checkGenerationWork } from "./generation-work";
 import type { ModelRegistry, RegisteredModel } from "./models/registry";
 
 export interface GenerationView {
@@ -27,48 +34,100 @@ export interface GenerationView {
   readonly finishedAt: string | null;
 }
 
-/** Stores recipes, hands them to the job queue, and records what came back. */
+export interface GenerationsOptions {
+  /** The device queue generations are sent to. */
+  readonly device: Device;
+  /** Most model evaluations one job may ask for (GENERATION_MAX_EVALS). */
+  readonly maxEvaluations: number;
+  /** Jobs allowed to wait in the queue; beyond that new ones are answered "busy" (QUEUE_LIMIT). */
+  readonly maxWaiting: number;
+  /** Told after each enqueue, so a worker in this process starts at once instead of at its next poll. */
+  readonly onEnqueued?: () => void;
+}
+
+/**
+ * Generations as durable jobs: a recipe is checked, stored and enqueued in one transaction; a worker on any host runs
+ * it and records the result; pages follow its events from the database.
+ */
 export class Generations {
   constructor(
     private readonly db: Database,
-    private readonly queue: JobQueue,
+    private readonly boss: PgBoss,
+    private readonly log: JobEventLog,
+    private readonly store: ArtifactStore,
     private readonly models: ModelRegistry,
     private readonly dataDir: DataDir,
-    private readonly runtime: Pick<WorkerTask, "device" | "threads"> = { device: "cpu", threads: 1 },
-  ) {
-    queue.onFinished((id, event) => void this.record(id, event));
-  }
+    private readonly opts: GenerationsOptions,
+  ) {}
 
   /** Validates a recipe against its model and inputs, stores it and enqueues it. Returns the generation id. */
-  async create(recipe: Recipe): Promise<string> {
+  async create(recipe: Recipe, priority: number = PRIORITY.interactive): Promise<string> {
     const model = await this.models.get(recipe.modelId);
     if (!model) throw new ApiError("NOT_FOUND", `modelId: unknown model '${recipe.modelId}'`);
     checkSupported(recipe, model);
+    checkGenerationWork(recipe, model.info, this.opts.maxEvaluations);
     const id = randomUUID();
-    const task = await this.task(id, recipe, model);
-    await this.db.insert(generations).values({
-      id,
-      procedure: recipe.procedure,
-      modelId: recipe.modelId,
+    const job: GenerationJob = {
+      generationId: id,
       recipe,
-      status: "queued",
-    });
-    try {
-      this.queue.submit(id, task);
-    } catch (err) {
-      await this.db.delete(generations).where(eq(generations.id, id));
-      if (err instanceof QueueBusyError) {
-        throw new ApiError("TOO_MANY_REQUESTS", `busy: retry after ${err.retryAfterS} s`, err.retryAfterS);
-      }
-      throw err;
-    }
+      model: { info: model.info, format: model.format, ref: model.ref },
+      inputs: await this.inputs(recipe),
+    };
+    await this.enqueue(job, priority, (tx, queued) =>
+      tx.insert(generations).values({ id, procedure: recipe.procedure, modelId: recipe.modelId, recipe, ...queued }),
+    );
     return id;
+  }
+
+  /** Queues a failed generation's recipe again under the same id (a dead letter's retry). */
+  async requeue(id: string): Promise<void> {
+    const g = await this.get(id);
+    const model = await this.models.get(g.modelId);
+    if (!model) throw new ApiError("NOT_FOUND", `modelId: model '${g.modelId}' is no longer available`);
+    const job: GenerationJob = {
+      generationId: id,
+      recipe: g.recipe,
+      model: { info: model.info, format: model.format, ref: model.ref },
+      inputs: await this.inputs(g.recipe),
+    };
+    await this.log.deleteJob(id);
+    await this.enqueue(job, PRIORITY.interactive, (tx, queued) =>
+      tx
+        .update(generations)
+        .set({ ...queued, error: null, images: [], finishedAt: null })
+        .where(eq(generations.id, id)),
+    );
+  }
+
+  /** Writes the row (through `write`) and sends the job in one transaction: both happen or neither. */
+  private async enqueue(
+    job: GenerationJob,
+    priority: number,
+    write: (tx: Database, queued: { status: "queued"; queue: string; jobId: string }) => Promise<unknown>,
+  ): Promise<void> {
+    const queue = queueName("generate", this.opts.device);
+    const jobId = randomUUID();
+    await this.db.transaction(async (tx) => {
+      const db = bossTransaction(tx);
+      // Enqueues into one queue take turns, so the "busy" bound holds under concurrent requests on any host.
+      await db.executeSql("select pg_advisory_xact_lock(hashtext($1))", [queue]);
+      const [counts] = await jobCounts(this.boss, [queue], db);
+      if ((counts?.waiting ?? 0) >= this.opts.maxWaiting) {
+        const retryAfter = Math.max(1, Math.ceil((counts?.waiting ?? 0) / 4));
+        throw new ApiError("TOO_MANY_REQUESTS", `busy: retry after ${retryAfter} s`, retryAfter);
+      }
+      await write(tx as unknown as Database, { status: "queued", queue, jobId });
+      await this.boss.send(queue, job, { id: jobId, priority, db });
+    });
+    this.opts.onEnqueued?.();
+    const position = await queuePosition(this.boss, queue, jobId);
+    await this.log.append<JobEvent>(job.generationId, { type: "queued", position });
   }
 
   async get(id: string): Promise<GenerationView> {
     const [row] = await this.db.select().from(generations).where(eq(generations.id, id));
     if (!row) throw new ApiError("NOT_FOUND", `id: no generation '${id}'`);
-    return this.view(row);
+    return view(row);
   }
 
   async list(opts: { procedures?: Procedure[]; limit: number; before?: string }): Promise<GenerationView[]> {
@@ -82,7 +141,7 @@ export class Generations {
       .where(where)
       .orderBy(desc(generations.createdAt))
       .limit(opts.limit);
-    return rows.map((r) => this.view(r));
+    return rows.map(view);
   }
 
   async rerun(id: string): Promise<string> {
@@ -90,122 +149,113 @@ export class Generations {
     return this.create(g.recipe);
   }
 
-  cancel(id: string): boolean {
-    return this.queue.cancel(id);
+  /** Cancels a queued or running job on whichever host has it (its heartbeat sees the cancel within a second). */
+  async cancel(id: string): Promise<boolean> {
+    const [row] = await this.db
+      .update(generations)
+      .set({ status: "cancelled", finishedAt: new Date() })
+      .where(and(eq(generations.id, id), inArray(generations.status, ["queued", "running"])))
+      .returning({ queue: generations.queue, jobId: generations.jobId });
+    if (!row) return false;
+    if (row.queue && row.jobId) await this.boss.cancel(row.queue, row.jobId).catch(() => undefined);
+    await this.log.append<JobEvent>(id, { type: "cancelled" });
+    return true;
   }
 
   async delete(id: string): Promise<void> {
     await this.get(id);
-    this.queue.cancel(id);
+    await this.cancel(id);
     await this.db.delete(generations).where(eq(generations.id, id));
-    await fs.rm(path.join(this.dataDir.artifacts, "generations", id), { recursive: true, force: true });
+    await this.log.deleteJob(id);
+    await this.store.remove(`artifacts/generations/${id}`);
   }
 
-  /** The job's events: live from the queue while it is known there, otherwise its stored outcome. */
-  async *events(id: string, opts: { afterSeq?: number; signal?: AbortSignal }): AsyncIterable<SequencedEvent> {
-    if (this.queue.state(id)) {
-      yield* this.queue.events(id, opts);
-      return;
-    }
-    const g = await this.get(id);
-    const final: JobEvent | undefined =
-      g.status === "done"
-        ? { type: "done", images: g.images, seconds: 0 }
-        : g.status === "error"
-          ? { type: "error", message: g.error ?? "failed" }
-          : g.status === "cancelled"
-            ? { type: "cancelled" }
-            : undefined;
-    if (final) yield { seq: Number.MAX_SAFE_INTEGER, event: final };
+  /** The job's events after `afterSeq`, live until it ends, whichever host runs it. */
+  async *events(id: string, opts: { afterSeq?: number; signal?: AbortSignal }): AsyncIterable<StoredEvent<JobEvent>> {
+    await this.get(id);
+    yield* this.log.follow<JobEvent>(id, {
+      after: opts.afterSeq,
+      signal: opts.signal,
+      isFinal: isTerminal,
+      endedWith: async () => finalEventOf(await this.get(id)),
+    });
   }
 
-  /** Jobs that were queued or running when the server stopped are queued again, so nothing is lost. */
-  async resumeUnfinished(): Promise<void> {
+  /**
+   * Rows of the earlier in-memory queue (queued or running, never sent to pg-boss) are enqueued once, so an upgrade
+   * loses no job.
+   */
+  async adoptLegacyRows(): Promise<void> {
     const rows = await this.db
       .select()
       .from(generations)
-      .where(inArray(generations.status, ["queued", "running"]));
+      .where(and(inArray(generations.status, ["queued", "running"]), isNull(generations.queue)));
     for (const row of rows) {
-      try {
-        const model = await this.models.get(row.modelId);
-        if (!model) throw new ApiError("NOT_FOUND", `modelId: model '${row.modelId}' is no longer available`);
-        this.queue.submit(row.id, await this.task(row.id, row.recipe as Recipe, model));
-        await this.db.update(generations).set({ status: "queued" }).where(eq(generations.id, row.id));
-      } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        await this.record(row.id, { type: "error", message: `not resumed after restart: ${message}` });
-      }
+      await this.db.delete(generations).where(eq(generations.id, row.id));
+      await this.create(row.recipe as Recipe).catch((err: unknown) =>
+        console.warn(`generation ${row.id} not re-queued: ${err instanceof Error ? err.message : String(err)}`),
+      );
     }
   }
 
-  private async task(id: string, recipe: Recipe, model: RegisteredModel): Promise<WorkerTask> {
-    const inputs: { image?: string; mask?: string } = {};
-    if ("imageId" in recipe) {
-      const image = await this.upload(recipe.imageId, "imageId");
-      inputs.image = path.join(this.dataDir.artifacts, image.path);
-      if ("maskId" in recipe) {
-        const mask = await this.upload(recipe.maskId, "maskId");
-        if (mask.width !== image.width || mask.height !== image.height) {
-          throw new ApiError(
-            "BAD_REQUEST",
-            `maskId: the mask is ${mask.width}×${mask.height} but the image is ${image.width}×${image.height}`,
-          );
-        }
-        inputs.mask = path.join(this.dataDir.artifacts, mask.path);
-      }
+  /** The store keys of a recipe's uploads (hosts that share only the database get a copy in the store). */
+  private async inputs(recipe: Recipe): Promise<GenerationJob["inputs"]> {
+    if (!("imageId" in recipe)) return {};
+    const image = await this.upload(recipe.imageId, "imageId");
+    if (!("maskId" in recipe)) return { image };
+    const mask = await this.upload(recipe.maskId, "maskId");
+    const [a, b] = await Promise.all([this.uploadRow(recipe.imageId), this.uploadRow(recipe.maskId)]);
+    if (a && b && (a.width !== b.width || a.height !== b.height)) {
+      throw new ApiError(
+        "BAD_REQUEST",
+        `maskId: the mask is ${b.width}×${b.height} but the image is ${a.width}×${a.height}`,
+      );
     }
-    return {
-      recipe,
-      model: { info: model.info, format: model.format, file: model.file },
-      inputs,
-      artifactsDir: this.dataDir.artifacts,
-      ...this.runtime,
-      outputPrefix: path.join("generations", id),
-    };
+    return { image, mask };
   }
 
-  private async upload(id: string, field: string) {
-    const [row] = await this.db.select().from(uploads).where(eq(uploads.id, id));
+  private async upload(id: string, field: string): Promise<string> {
+    const row = await this.uploadRow(id);
     if (!row) throw new ApiError("NOT_FOUND", `${field}: no upload '${id}'`);
+    const key = row.path.split(path.sep).join("/");
+    if (this.store.kind === "database") {
+      await this.store.put(`artifacts/${key}`, await fs.readFile(path.join(this.dataDir.artifacts, row.path)));
+    }
+    return key;
+  }
+
+  private async uploadRow(id: string) {
+    const [row] = await this.db.select().from(uploads).where(eq(uploads.id, id));
     return row;
-  }
-
-  private async record(id: string, event: JobEvent): Promise<void> {
-    const status: JobState = event.type === "done" ? "done" : event.type === "cancelled" ? "cancelled" : "error";
-    const images: StoredImage[] =
-      event.type === "done" ? event.images.map((i) => ({ ...i, path: fromArtifactUrl(i.url) })) : [];
-    await this.db
-      .update(generations)
-      .set({
-        status,
-        error: event.type === "error" ? event.message : null,
-        images,
-        finishedAt: new Date(),
-      })
-      .where(eq(generations.id, id));
-  }
-
-  private view(row: typeof generations.$inferSelect): GenerationView {
-    return {
-      id: row.id,
-      procedure: row.procedure as Procedure,
-      modelId: row.modelId,
-      recipe: row.recipe as Recipe,
-      status: this.queue.state(row.id) ?? row.status,
-      error: row.error,
-      images: row.images.map((i) => ({ url: artifactUrl(i.path), label: i.label, width: i.width, height: i.height })),
-      createdAt: row.createdAt.toISOString(),
-      finishedAt: row.finishedAt?.toISOString() ?? null,
-    };
   }
 }
 
-function fromArtifactUrl(url: string): string {
-  return url
-    .replace(/^\/api\/artifacts\//, "")
-    .split("/")
-    .map(decodeURIComponent)
-    .join("/");
+function view(row: typeof generations.$inferSelect): GenerationView {
+  return {
+    id: row.id,
+    procedure: row.procedure as Procedure,
+    modelId: row.modelId,
+    recipe: row.recipe as Recipe,
+    status: row.status,
+    error: row.error,
+    images: row.images.map((i) => ({ url: artifactUrl(i.path), label: i.label, width: i.width, height: i.height })),
+    createdAt: row.createdAt.toISOString(),
+    finishedAt: row.finishedAt?.toISOString() ?? null,
+  };
+}
+
+/** The final event a finished row stands for (a stream that missed it still ends). */
+function finalEventOf(g: GenerationView): JobEvent | undefined {
+  switch (g.status) {
+    case "done":
+      return { type: "done", images: g.images, seconds: 0 };
+    case "error":
+      return { type: "error", message: g.error ?? "failed" };
+    case "cancelled":
+      return { type: "cancelled" };
+    default:
+      return undefined;
+  }
 }
 
 /** Model-specific checks the static schemas cannot make. */

@@ -10,7 +10,10 @@ export interface JobImage {
 /** What a job reports while it runs; the page's subscription receives these in order. */
 export type JobEvent =
   | { readonly type: "queued"; readonly position: number }
-  | { readonly type: "started" }
+  /** A worker took it (again, after a failed attempt: results so far are dropped). */
+  | { readonly type: "started"; readonly worker?: string; readonly attempt?: number }
+  /** The attempt failed and the job waits for another (on any worker). */
+  | { readonly type: "retrying"; readonly message: string }
   | {
       readonly type: "progress";
       readonly step: number;

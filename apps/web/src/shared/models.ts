@@ -1,4 +1,4 @@
-import type { Procedure, View } from "./recipes.js";
+import type { Procedure, View } from "./recipes.ts";
 
 /** What a model is conditioned on; the forms adapt to it. */
 export type Conditioning =

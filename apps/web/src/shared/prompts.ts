@@ -1,4 +1,4 @@
-import type { Conditioning } from "./models.js";
+import type { Conditioning } from "./models.ts";
 
 /** What a prompt becomes for a model: a class label, a text prompt, or nothing (unconditional models). */
 export type PromptCondition = { readonly classLabel: number } | { readonly prompt: string } | null;

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { fieldMessage } from "./errors.js";
-import { text } from "./text.js";
+import { fieldMessage } from "./errors.ts";
+import { text } from "./text.ts";
 
 /**
  * The recipes the API accepts: every generation, edit, illusion and lab run is one of these, stored as submitted and

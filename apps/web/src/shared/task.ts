@@ -1,5 +1,5 @@
-import type { ModelInfo } from "./models.js";
-import type { Recipe } from "./recipes.js";
+import type { ModelInfo } from "./models.ts";
+import type { Recipe } from "./recipes.ts";
 
 /** What the portal hands a worker: a validated recipe plus where to find its inputs and put its outputs. */
 export interface WorkerTask {

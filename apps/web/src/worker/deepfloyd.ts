@@ -3,8 +3,8 @@ import path from "node:path";
 import { type ImageBatch, sample } from "@diffusion-studio/core";
 import { deepFloydSamplingPolicy } from "@diffusion-studio/models";
 import { type DeepFloydModel, loadDeepFloyd } from "@diffusion-studio/models/node";
-import { RGB_PIXELS } from "./images.js";
-import type { Runnable, UpscaleOptions, Upscaler } from "./runnable.js";
+import { RGB_PIXELS } from "./images.ts";
+import type { Runnable, UpscaleOptions, Upscaler } from "./runnable.ts";
 
 /** Opening the UNets (gigabytes for the real IF) costs far more than a job: one load per worker and export version. */
 const cache = new Map<string, { mtimeMs: number; model: Promise<DeepFloydModel> }>();

@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { type ImageBatch, imageBatch, type PixelRange, toRGBA8 } from "@diffusion-studio/core";
 import sharp from "sharp";
-import type { WorkerImage } from "./protocol.js";
+import type { WorkerImage } from "./protocol.ts";
 
 /** How a model sees pictures: its channels, value range, and how a photo of another shape is fitted. */
 export interface PixelFormat {

@@ -1,10 +1,10 @@
 import { type Condition, type ImageBatch, type PixelRange, type ProgressEvent, Rng } from "@diffusion-studio/core";
-import { promptCondition } from "../shared/prompts.js";
-import type { Recipe } from "../shared/recipes.js";
-import type { WorkerTask } from "../shared/task.js";
-import { ImageWriter, readImage, readMask } from "./images.js";
-import type { WorkerEvent, WorkerImage } from "./protocol.js";
-import type { Runnable } from "./runnable.js";
+import { promptCondition } from "../shared/prompts.ts";
+import type { Recipe } from "../shared/recipes.ts";
+import type { WorkerTask } from "../shared/task.ts";
+import { ImageWriter, readImage, readMask } from "./images.ts";
+import type { WorkerEvent, WorkerImage } from "./protocol.ts";
+import type { Runnable } from "./runnable.ts";
 
 export interface TaskContext {
   readonly signal: AbortSignal;

@@ -1,10 +1,10 @@
 import fs from "node:fs/promises";
 import { createDenoiser, type SamplingPolicy, samplingPolicy } from "@diffusion-studio/models";
 import { loadInferenceModel } from "@diffusion-studio/models/node";
-import type { WorkerTask } from "../shared/task.js";
-import { deepFloydRunnable } from "./deepfloyd.js";
-import { MNIST_PIXELS } from "./images.js";
-import type { Runnable } from "./runnable.js";
+import type { WorkerTask } from "../shared/task.ts";
+import { deepFloydRunnable } from "./deepfloyd.ts";
+import { MNIST_PIXELS } from "./images.ts";
+import type { Runnable } from "./runnable.ts";
 
 /** Opens (or finds in this worker's cache) the task's model: a CS180 UNet file or a DeepFloyd IF export. */
 export async function loadRunnable(task: WorkerTask): Promise<Runnable> {

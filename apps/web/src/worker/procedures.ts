@@ -17,8 +17,8 @@ import {
   type ViewConfig,
   visualAnagram,
 } from "@diffusion-studio/core";
-import type { View } from "../shared/recipes.js";
-import type { Job, RecipeOf } from "./job.js";
+import type { View } from "../shared/recipes.ts";
+import type { Job, RecipeOf } from "./job.ts";
 
 /** Prompt by prompt, so the first prompt's images appear while the next one is still sampling. */
 export async function generate(job: Job, recipe: RecipeOf<"generate">): Promise<void> {

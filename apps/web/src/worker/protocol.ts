@@ -1,11 +1,11 @@
 /**
- * Messages between the portal and its worker processes (Node IPC, "advanced" serialization so typed arrays and
- * buffers cross unchanged).
+ * What a generation executor process reports to its worker host (Node IPC, "advanced" serialization so typed arrays
+ * and buffers cross unchanged); the envelope is `jobs/child-process.ts`'s.
  */
 
-/** A picture the worker wrote under the artifacts directory. */
+/** A picture the executor wrote under the task's artifacts directory. */
 export interface WorkerImage {
-  /** Relative to the artifacts directory. */
+  /** Relative to the artifacts directory; also the picture's key under `artifacts/` in the store. */
   readonly path: string;
   readonly label: string;
   readonly width: number;
@@ -15,13 +15,3 @@ export interface WorkerImage {
 export type WorkerEvent =
   | { readonly type: "progress"; readonly step: number; readonly total: number; readonly previews: WorkerImage[] }
   | { readonly type: "image"; readonly image: WorkerImage };
-
-export type ToWorker =
-  | { readonly type: "run"; readonly jobId: string; readonly task: unknown }
-  | { readonly type: "cancel"; readonly jobId: string };
-
-export type FromWorker =
-  | { readonly type: "ready" }
-  | { readonly type: "event"; readonly jobId: string; readonly event: WorkerEvent }
-  | { readonly type: "finished"; readonly jobId: string; readonly images: WorkerImage[] }
-  | { readonly type: "failed"; readonly jobId: string; readonly message: string; readonly cancelled: boolean };

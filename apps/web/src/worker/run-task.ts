@@ -1,8 +1,8 @@
-import type { WorkerTask } from "../shared/task.js";
-import { Job, type TaskContext } from "./job.js";
-import { loadRunnable } from "./models.js";
-import * as procedures from "./procedures.js";
-import type { WorkerImage } from "./protocol.js";
+import type { WorkerTask } from "../shared/task.ts";
+import { Job, type TaskContext } from "./job.ts";
+import { loadRunnable } from "./models.ts";
+import * as procedures from "./procedures.ts";
+import type { WorkerImage } from "./protocol.ts";
 
 export type { TaskContext };
 

@@ -1,6 +1,6 @@
 import type { Condition, Denoiser, ImageBatch, Rng, RunOptions } from "@diffusion-studio/core";
 import type { SamplingPolicy } from "@diffusion-studio/models";
-import type { PixelFormat } from "./images.js";
+import type { PixelFormat } from "./images.ts";
 
 export interface UpscaleOptions {
   readonly image: ImageBatch;

@@ -4,7 +4,7 @@ import path from "node:path";
 import { loadEnv } from "@/env";
 import { createServices, type Services } from "@/server/services";
 
-/** Real services (PGlite in a temp data directory) with the queue's stand-in worker. */
+/** Real services (PGlite in a temp data directory, pg-boss on it) with a stand-in generation executor. */
 export async function testServices(
   extra: Record<string, string> = {},
 ): Promise<Services & { dispose(): Promise<void> }> {
@@ -18,8 +18,7 @@ export async function testServices(
   return {
     ...services,
     async dispose() {
-      await services.queue.close();
-      await services.database.close();
+      await services.close();
       await fs.rm(dataDir, { recursive: true, force: true });
     },
   };

@@ -19,6 +19,11 @@ afterAll(async () => services?.dispose());
 /** A run small enough for a test: 4 steps of 64 images on a narrow UNet, few sampling steps for the grids. */
 const TINY = { epochs: 2, trainExamples: 128, batch: 64, hidden: 8, logEvery: 1, "flow.sampleSteps": 4 };
 
+/** Resolves at the run's first training step (a cancel before it would stop a run that has not trained yet). */
+async function firstStep(id: string) {
+  for await (const { event } of services.training.events(id, {})) if (event.type === "step") return;
+}
+
 async function waitFor(id: string, states: string[], timeoutMs = 90_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -47,13 +52,12 @@ describe("training runs", () => {
     });
   });
 
-  it("runs a short training as a child process, streams its events, and promotes its model to the galleries", async () => {
+  it("runs a short training as a job in an executor process, streams its events, and promotes its model to the galleries", async () => {
     const { id } = await caller.training.start({ experiment: "flow-class", overrides: TINY });
     const seen: string[] = [];
     const ctl = new AbortController();
     const watching = (async () => {
-      for await (const batch of services.training.events(id, { signal: ctl.signal }))
-        seen.push(...batch.events.map((e) => e.type));
+      for await (const { event } of services.training.events(id, { signal: ctl.signal })) seen.push(event.type);
     })();
     const done = await waitFor(id, ["done", "failed", "cancelled"]);
     await watching;
@@ -90,7 +94,7 @@ describe("training runs", () => {
       experiment: "flow-class",
       overrides: { ...TINY, epochs: 50, trainExamples: 1024 },
     });
-    await waitFor(id, ["running"]);
+    await firstStep(id);
     await caller.training.cancel({ id });
     // A second click while it stops must not become a second SIGINT (the trainer would exit without its checkpoint).
     await caller.training.cancel({ id });
@@ -99,20 +103,29 @@ describe("training runs", () => {
     expect(end.status.message).toBe("stopped at a checkpoint; resume to continue");
   }, 120_000);
 
-  it("ends the event stream with `failed` when the run's process dies without a word", async () => {
+  it("retries a run whose executor process dies, and the stream follows it to the end", async () => {
     const { id } = await caller.training.start({
       experiment: "flow-class",
-      overrides: { ...TINY, epochs: 50, trainExamples: 1024 },
+      overrides: { ...TINY, epochs: 4, trainExamples: 1024, checkpointEvery: 8 },
     });
-    const running = await waitFor(id, ["running"]);
-    process.kill(running.status.pid!, "SIGKILL");
     const events: RunEvent[] = [];
-    for await (const batch of services.training.events(id, {})) events.push(...batch.events);
-    expect(events.at(-1)).toMatchObject({
-      type: "failed",
-      error: expect.stringMatching(/ended without a final event/),
-    });
-    expect((await caller.training.get({ id })).status.state).toBe("failed");
+    let killed = false;
+    for await (const { event } of services.training.events(id, {})) {
+      events.push(event);
+      // Kill the executor after its first checkpoint: the job fails, pg-boss retries it, and it resumes there.
+      if (event.type === "checkpoint" && !killed) {
+        killed = true;
+        const started = events.find((e) => e.type === "started");
+        process.kill((started as { pid: number }).pid, "SIGKILL");
+      }
+    }
+    const starts = events.filter((e) => e.type === "started");
+    expect(starts.length).toBe(2);
+    expect(starts[1]).toMatchObject({ resumedAtStep: 8 });
+    expect(events.at(-1)).toMatchObject({ type: "done", step: 64 });
+    const done = await caller.training.get({ id });
+    expect(done.status.state).toBe("done");
+    expect(done.loss.step).toEqual(Array.from({ length: 64 }, (_, i) => i + 1));
   }, 120_000);
 
   it("resumes a cancelled run to the end; one event stream follows both sessions; only a stopped run resumes", async () => {
@@ -121,7 +134,7 @@ describe("training runs", () => {
       experiment: "flow-class",
       overrides: { ...TINY, epochs: 10, trainExamples: 1024 },
     });
-    await waitFor(id, ["running"]);
+    await firstStep(id);
     await caller.training.cancel({ id });
     const stopped = await waitFor(id, ["cancelled", "done", "failed"]);
     expect(stopped.status.state).toBe("cancelled");
@@ -130,10 +143,10 @@ describe("training runs", () => {
     await caller.training.resume({ id });
     await expect(caller.training.resume({ id })).rejects.toMatchObject({
       code: "PRECONDITION_FAILED",
-      message: expect.stringMatching(new RegExp(`^id: run '${id}' is (created|running|already running)`)),
+      message: expect.stringMatching(new RegExp(`^id: run '${id}' is (queued|running)`)),
     });
     const events: RunEvent[] = [];
-    for await (const batch of services.training.events(id, {})) events.push(...batch.events);
+    for await (const { event } of services.training.events(id, {})) events.push(event);
     const types = events.map((e) => e.type);
     expect(types.indexOf("cancelled")).toBeLessThan(types.lastIndexOf("started"));
     expect(events.filter((e) => e.type === "started").at(-1)).toMatchObject({ resumedAtStep: stopped.status.step });

@@ -107,7 +107,7 @@ export async function describeExport(dir: string): Promise<RegisteredModel> {
       },
     }),
   };
-  return { info, format: "deepfloyd-if", file: dir };
+  return { info, format: "deepfloyd-if", file: dir, ref: `path:${dir}` };
 }
 
 /** The prompts with stored embeddings, without the CFG null prompt (""), validated against the safetensors file. */

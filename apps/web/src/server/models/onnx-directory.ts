@@ -58,9 +58,15 @@ async function load(file: string, id: string, source: ModelInfo["source"]): Prom
     const card = readModelCard(new Uint8Array(await fs.readFile(file)));
     const name = typeof card.extra?.name === "string" ? card.extra.name : undefined;
     const info = describeCard(id, card, source, name);
-    return info ? { info, format: "cs180-onnx", file } : undefined;
+    return info ? { info, format: "cs180-onnx", file, ref: modelRef(source, id, file) } : undefined;
   } catch (err) {
     console.warn(`model ${file} skipped: ${err instanceof Error ? err.message : String(err)}`);
     return undefined;
   }
+}
+
+function modelRef(source: ModelInfo["source"], id: string, file: string): string {
+  if (source === "embedded") return `embedded:${id}`;
+  if (source === "promoted") return `store:models/${id}.onnx`;
+  return `path:${file}`;
 }

@@ -11,8 +11,10 @@ export type ModelFormat = "cs180-onnx" | "deepfloyd-if";
 export interface RegisteredModel {
   readonly info: ModelInfo;
   readonly format: ModelFormat;
-  /** Absolute path handed to the worker: the ONNX file (its model card is in the metadata) or the export directory. */
+  /** Absolute path on this host: the ONNX file (its model card is in the metadata) or the export directory. */
   readonly file: string;
+  /** Where a worker on any host finds it (`embedded:<id>`, `store:models/<id>.onnx` or `path:<file>`). */
+  readonly ref: string;
 }
 
 export interface ModelRegistry {

@@ -18,8 +18,8 @@ export const generationsRouter = {
     id: await ctx.services.generations.rerun(input.id),
   })),
 
-  cancel: teamProcedure.input(id).mutation(({ ctx, input }) => ({
-    cancelled: ctx.services.generations.cancel(input.id),
+  cancel: teamProcedure.input(id).mutation(async ({ ctx, input }) => ({
+    cancelled: await ctx.services.generations.cancel(input.id),
   })),
 
   delete: teamProcedure.input(id).mutation(async ({ ctx, input }) => {

@@ -57,9 +57,9 @@ export const trainingRouter = {
     input,
     signal,
   }) {
-    const offset = input.lastEventId ? Number(input.lastEventId) : 0;
-    for await (const batch of ctx.services.training.events(input.id, { offset, signal })) {
-      yield tracked(String(batch.offset), batch.events);
+    const after = input.lastEventId ? Number(input.lastEventId) : undefined;
+    for await (const { seq, event } of ctx.services.training.events(input.id, { after, signal })) {
+      yield tracked(String(seq), [event]);
     }
   }),
 } satisfies TRPCRouterRecord;
