@@ -67,8 +67,11 @@ async function runChunked(model: LoadedModel, x: Float32Array, count: number, ch
   return out;
 }
 
-/** Test digits the denoiser evaluations use. */
-const DENOISER_TEST_IMAGES = 1000;
+/** The first 1,000 test digits: what the denoiser evaluations noise and clean up. */
+async function denoiserTestImages(ctx: EvaluationContext): Promise<{ clean: Float32Array; n: number }> {
+  const n = 1000;
+  return { clean: (await ctx.test()).images.subarray(0, n * MNIST_PIXELS), n };
+}
 
 /** The pure-noise model should output (close to) the training-set mean image whatever the input (spec §4.2). */
 export async function evaluatePureNoise(
@@ -76,8 +79,7 @@ export async function evaluatePureNoise(
   config: DenoiserConfig,
   model: LoadedModel,
 ): Promise<Evaluation> {
-  const n = DENOISER_TEST_IMAGES;
-  const clean = (await ctx.test()).images.subarray(0, n * MNIST_PIXELS);
+  const { clean, n } = await denoiserTestImages(ctx);
   const mean = meanImage(await ctx.train());
   const out = await runChunked(model, noisyInputs(config, clean, 1, ctx.sampleSeed(config) + 1), n);
   const avg = new Float32Array(MNIST_PIXELS);
@@ -100,8 +102,7 @@ export async function evaluateSigmaSweep(
   config: DenoiserConfig,
   model: LoadedModel,
 ): Promise<Evaluation> {
-  const n = DENOISER_TEST_IMAGES;
-  const clean = (await ctx.test()).images.subarray(0, n * MNIST_PIXELS);
+  const { clean, n } = await denoiserTestImages(ctx);
   const seed = ctx.sampleSeed(config);
   const sweep = config.denoise.sigmaSweep;
   const testMse: number[] = [];
