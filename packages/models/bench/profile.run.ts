@@ -9,8 +9,8 @@ import { availableParallelism } from "node:os";
 import onnxProto from "onnx-proto";
 import * as ort from "onnxruntime-node";
 import { it } from "vitest";
-import { buildTrainingGraph, initWeights } from "../src/graphs.js";
 import { GraphBuilder, serializeGraph } from "../src/graph-builder.js";
+import { buildTrainingGraph, initWeights } from "../src/graphs.js";
 
 const D = Number(process.env.PROFILE_D ?? 64);
 const B = 64;

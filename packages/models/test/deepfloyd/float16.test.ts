@@ -9,8 +9,8 @@ import { join } from "node:path";
 import onnxProto from "onnx-proto";
 import { afterAll, describe, expect, it } from "vitest";
 import { readSafetensorsHeader, readSafetensorsTensor } from "../../src/checkpoint/safetensors.js";
-import { float32ToHalf, fromHalfBits, halfToFloat32, toHalfBits } from "../../src/numeric/float16.js";
 import { loadDeepFloyd } from "../../src/node.js";
+import { float32ToHalf, fromHalfBits, halfToFloat32, toHalfBits } from "../../src/numeric/float16.js";
 import { FIXTURE_DIR, image, maxAbsDiff, recordedCase, tensor } from "./recordings.js";
 
 const { onnx } = onnxProto;
