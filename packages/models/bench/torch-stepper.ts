@@ -14,7 +14,6 @@ const torchDir = `${repoRoot}tooling/torch-fixtures/`;
 export const PYTHON_CANDIDATES = [
   process.env.BENCH_PYTHON,
   `${repoRoot}.venv/bin/python`,
-  "/work/pyenv/bin/python",
   "python3",
 ].filter((p): p is string => Boolean(p));
 
