@@ -11,11 +11,9 @@ const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const torchDir = `${repoRoot}tooling/torch-fixtures/`;
 
 /** Where a Python with torch is looked for, in order. */
-export const PYTHON_CANDIDATES = [
-  process.env.BENCH_PYTHON,
-  `${repoRoot}.venv/bin/python`,
-  "python3",
-].filter((p): p is string => Boolean(p));
+export const PYTHON_CANDIDATES = [process.env.BENCH_PYTHON, `${repoRoot}.venv/bin/python`, "python3"].filter(
+  (p): p is string => Boolean(p),
+);
 
 /** The first candidate that can `import torch`, or null (also when BENCH_PYTHON is `none`: ORT only). */
 export function pythonWithTorch(): string | null {
