@@ -98,25 +98,27 @@ function sweepMarkdown(sweep: SamplerSweep): string[] {
   const { baseline, choice } = sweep;
   const gamma = baseline.guidanceScale;
   const atGamma = sweep.cells.filter((c) => c.guidanceScale === gamma);
-  const budgets = [...new Set(atGamma.map((c) => c.nfe))].sort((a, b) => a - b);
+  // Columns are the budgets (the baseline family's step counts); Heun's 2N − 1 evaluations go under the budget they fit.
+  const reference = atGamma.filter((c) => c.sampler === baseline.sampler);
+  const budgets = [...new Set((reference.length > 0 ? reference : atGamma).map((c) => c.nfe))].sort((a, b) => a - b);
+  const column = (nfe: number) => budgets.find((b) => b >= nfe) ?? budgets.at(-1)!;
   const samplers = [...new Set(atGamma.map((c) => c.sampler))];
   const lines = [
     "",
     "## Quality per compute",
     "",
     ...(sweep.complete ? [] : ["**Partial**: the sweep was interrupted; the table holds the cells done so far.", ""]),
-    `MNIST-FID${gamma === undefined ? "" : " (digits read as asked)"} of ${sweep.samplesPerCell.toLocaleString("en-US")} digits per cell, the same noise in every cell${gamma === undefined ? "" : `, γ = ${gamma}`}; columns are model evaluations per image (NFE; CFG runs both branches in each). Baseline: ${baseline.sampler}, ${baseline.nfe} NFE, FID ${baseline.mnistFid.toFixed(1)}.`,
+    `MNIST-FID${gamma === undefined ? "" : " and the share of digits read as asked"} of ${sweep.samplesPerCell.toLocaleString("en-US")} digits per cell, the same noise in every cell${gamma === undefined ? "" : `, γ = ${gamma} (each evaluation runs both CFG branches)`}. Columns: model evaluations per image (NFE); Heun takes 2N − 1, in brackets where below the column. Baseline: ${baseline.sampler}, ${baseline.nfe} NFE, FID ${baseline.mnistFid.toFixed(1)}.`,
     "",
     `| sampler | ${budgets.join(" | ")} |`,
     `|---|${budgets.map(() => "---").join("|")}|`,
   ];
   for (const name of samplers) {
-    const row = budgets.map((nfe) => {
-      const c = atGamma.find((x) => x.sampler === name && x.nfe === nfe);
+    const row = budgets.map((budget) => {
+      const c = atGamma.find((x) => x.sampler === name && column(x.nfe) === budget);
       if (!c) return "";
-      return c.sampleAccuracy === undefined
-        ? c.mnistFid.toFixed(1)
-        : `${c.mnistFid.toFixed(1)} (${percent(c.sampleAccuracy)})`;
+      const accuracy = c.sampleAccuracy === undefined ? "" : `, ${percent(c.sampleAccuracy)}`;
+      return `${c.mnistFid.toFixed(1)}${accuracy}${c.nfe === budget ? "" : ` (${c.nfe})`}`;
     });
     lines.push(`| ${name} | ${row.join(" | ")} |`);
   }
