@@ -21,8 +21,18 @@ export function sweepSpec(sweep: SamplerSweep, title: string): TopLevelSpec {
         data: { values: atGamma.map((c) => ({ sampler: c.sampler, nfe: c.nfe, fid: c.mnistFid })) },
         mark: { type: "line", point: true },
         encoding: {
-          x: { field: "nfe", type: "quantitative", title: "model evaluations (NFE)", scale: { type: "log" } },
-          y: { field: "fid", type: "quantitative", title: "MNIST-FID (lower is better)", scale: { type: "log" } },
+          x: {
+            field: "nfe",
+            type: "quantitative",
+            title: "model evaluations (NFE)",
+            scale: { type: "log", nice: false },
+          },
+          y: {
+            field: "fid",
+            type: "quantitative",
+            title: "MNIST-FID (lower is better)",
+            scale: { type: "log", nice: false, padding: 10 },
+          },
           color: { field: "sampler", type: "nominal" },
         },
       },
@@ -30,6 +40,11 @@ export function sweepSpec(sweep: SamplerSweep, title: string): TopLevelSpec {
         data: { values: [{ limit, label: `baseline +${Math.round(sweep.tolerance * 100)} %` }] },
         mark: { type: "rule", strokeDash: [4, 4], color: "#444" },
         encoding: { y: { field: "limit", type: "quantitative" } },
+      },
+      {
+        data: { values: [{ limit, label: `baseline +${Math.round(sweep.tolerance * 100)} %` }] },
+        mark: { type: "text", align: "right", dy: -6, color: "#444", x: "width" },
+        encoding: { y: { field: "limit", type: "quantitative" }, text: { field: "label" } },
       },
     ],
   };
