@@ -25,7 +25,7 @@ export function sweepSpec(sweep: SamplerSweep, title: string): TopLevelSpec {
             field: "nfe",
             type: "quantitative",
             title: "model evaluations (NFE)",
-            scale: { type: "log", nice: false },
+            scale: { type: "log", nice: false, padding: 10 },
           },
           y: {
             field: "fid",
