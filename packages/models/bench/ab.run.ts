@@ -10,7 +10,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import * as ort from "onnxruntime-node";
 import { it } from "vitest";
-import { buildTrainingGraph, initWeights } from "../src/graphs.js";
+import { buildTrainingGraph } from "../src/graphs.js";
+import { stepFeeds } from "./step-feeds.js";
 
 const D = Number(process.env.AB_D ?? 64);
 const B = 64;
@@ -21,27 +22,6 @@ const graph = () => buildTrainingGraph({ kind: "flow-time", D, batchSize: B });
 function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
-}
-
-/** Feeds for one step: seed-0 weights, zero Adam moments, a random batch. */
-function feeds(): Record<string, ort.Tensor> {
-  const g = graph();
-  const w = initWeights("flow-time", D, 0);
-  const shapes = new Map<string, readonly number[]>();
-  for (const p of [...g.params, ...g.buffers]) shapes.set(p.name, p.shape);
-  const out: Record<string, ort.Tensor> = {};
-  for (const name of g.stateNames) {
-    const shape = shapes.get(name.replace(/^optimizer\.exp_avg(_sq)?\./, ""))!;
-    const n = shape.reduce((a, b) => a * b, 1);
-    out[name] = new ort.Tensor("float32", w.get(name) ?? new Float32Array(n), shape as number[]);
-  }
-  for (const input of g.batchInputs) {
-    const n = input.shape.reduce((a, b) => a * b, 1);
-    out[input.name] = new ort.Tensor("float32", new Float32Array(n).map(Math.random), input.shape as number[]);
-  }
-  out.lr = new ort.Tensor("float32", new Float32Array([1e-2]), []);
-  out.step = new ort.Tensor("float32", new Float32Array([1]), []);
-  return out;
 }
 
 it("A/B step time", async () => {
@@ -56,7 +36,7 @@ it("A/B step time", async () => {
   };
   const files = [process.env.AB_A!, process.env.AB_B!];
   const sessions = await Promise.all(files.map((f) => ort.InferenceSession.create(readFileSync(f), options)));
-  const input = feeds();
+  const input = stepFeeds(graph(), D);
   const wall: number[][] = [[], []];
   const cpu: number[][] = [[], []];
   for (let round = -2; round < ROUNDS; round++) {

@@ -10,7 +10,8 @@ import onnxProto from "onnx-proto";
 import * as ort from "onnxruntime-node";
 import { it } from "vitest";
 import { GraphBuilder, serializeGraph } from "../src/graph-builder.js";
-import { buildTrainingGraph, initWeights } from "../src/graphs.js";
+import { buildTrainingGraph } from "../src/graphs.js";
+import { stepFeeds } from "./step-feeds.js";
 
 const D = Number(process.env.PROFILE_D ?? 64);
 const B = 64;
@@ -88,22 +89,7 @@ it("profile", async () => {
     ...(process.env.PROFILE_EXTRA ? { extra: JSON.parse(process.env.PROFILE_EXTRA) } : {}),
     profileFilePrefix: `/tmp/prof/d${D}`,
   });
-  const w = initWeights("flow-time", D, 0);
-  const feeds: Record<string, ort.Tensor> = {};
-  const sizes = new Map<string, readonly number[]>();
-  for (const p of [...g.params, ...g.buffers]) sizes.set(p.name, p.shape);
-  for (const name of g.stateNames) {
-    const base = name.replace(/^optimizer\.exp_avg(_sq)?\./, "");
-    const shape = sizes.get(base)!;
-    const n = shape.reduce((a, b) => a * b, 1);
-    feeds[name] = new ort.Tensor("float32", w.get(name) ?? new Float32Array(n), shape as number[]);
-  }
-  for (const input of g.batchInputs) {
-    const n = input.shape.reduce((a, b) => a * b, 1);
-    const data = new Float32Array(n).map(() => Math.random());
-    feeds[input.name] = new ort.Tensor("float32", data, input.shape as number[]);
-  }
-  feeds.lr = new ort.Tensor("float32", new Float32Array([1e-2]), []);
+  const feeds = stepFeeds(g, D);
   const times: number[] = [];
   for (let s = 1; s <= STEPS; s++) {
     feeds.step = new ort.Tensor("float32", new Float32Array([s]), []);
