@@ -80,7 +80,13 @@ export class DatabaseStore implements ArtifactStore {
       const key = `${prefix}/${f.relative}`;
       const stamp = `${f.size}:${f.mtimeMs}`;
       if (this.pushed.get(key) === stamp) continue;
-      await this.put(key, await fs.readFile(path.join(dir, f.relative)));
+      // A file the writer removed since the walk (an older checkpoint) is simply not sent.
+      const bytes = await fs.readFile(path.join(dir, f.relative)).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === "ENOENT") return undefined;
+        throw err;
+      });
+      if (!bytes) continue;
+      await this.put(key, bytes);
       this.pushed.set(key, stamp);
     }
     // Files the directory no longer has (an older checkpoint) leave the store too.

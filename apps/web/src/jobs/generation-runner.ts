@@ -47,19 +47,27 @@ export async function runGenerationJob(host: HostContext, job: JobWithMetadata<u
       await host.store.put(`artifacts/${image.path}`, await fs.readFile(path.join(scratch, image.path)));
       return { url: artifactUrl(image.path), label: image.label, width: image.width, height: image.height };
     };
-    // Events are published in order, one at a time, each after its pictures are in the store.
+    // Events are published in order, one at a time, each after its pictures are in the store. A failure (the
+    // database restarting) fails the attempt once the recipe has run; the retry makes the same bytes.
     let chain = Promise.resolve();
+    let publishError: unknown;
     const onEvent = (e: WorkerEvent) => {
-      chain = chain.then(async () => {
-        const event: JobEvent =
-          e.type === "image"
-            ? { type: "image", image: await publish(e.image) }
-            : { ...e, previews: await Promise.all(e.previews.map(publish)) };
-        await host.events.append<JobEvent>(id, event);
-      });
+      chain = chain
+        .then(async () => {
+          if (publishError) return;
+          const event: JobEvent =
+            e.type === "image"
+              ? { type: "image", image: await publish(e.image) }
+              : { ...e, previews: await Promise.all(e.previews.map(publish)) };
+          await host.events.append<JobEvent>(id, event);
+        })
+        .catch((err: unknown) => {
+          publishError ??= err;
+        });
     };
     const images = await host.generators.run(id, task, job.signal, onEvent);
     await chain;
+    if (publishError) throw publishError;
     const results = await Promise.all(images.map(publish));
     const stored: StoredImage[] = images.map((i) => ({
       path: i.path,
@@ -79,6 +87,7 @@ export async function runGenerationJob(host: HostContext, job: JobWithMetadata<u
     // Cancelled (the canceller recorded it) or no longer ours (another worker has it): nothing to report.
     if (err instanceof CancelledError || job.signal.aborted) return;
     const message = err instanceof Error ? err.message : String(err);
+    console.warn(`generation ${id}: attempt ${job.retryCount + 1} of ${job.retryLimit + 1} failed: ${message}`);
     if (job.retryCount >= job.retryLimit) {
       await host.db
         .update(generations)

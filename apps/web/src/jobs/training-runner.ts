@@ -52,6 +52,9 @@ export async function runTrainingJob(host: HostContext, job: JobWithMetadata<unk
     api.createRunDir(dir, api.resolveConfig(data.experiment, data.overrides));
     await host.store.pushDir(dir, prefix);
   }
+  // A store of files has no empty folders: a run restored on another host gets the ones the trainer writes into.
+  const layout = api.runPaths(dir);
+  for (const folder of [layout.grids, layout.checkpoints]) await fs.mkdir(folder, { recursive: true });
 
   // The row turns final before the final event is logged, so a page that sees the event finds the run ended.
   const finish = async (status: "done" | "cancelled", from: "running" | "cancelling") => {
@@ -60,21 +63,27 @@ export async function runTrainingJob(host: HostContext, job: JobWithMetadata<unk
       .set({ status, finishedAt: new Date() })
       .where(and(eq(trainingRuns.id, id), eq(trainingRuns.status, from)));
   };
+  // Progress is best effort while the run trains (a restarting database must not stop it): a failed update is
+  // logged and the next one catches up; pushes only send what changed, so the next sync resends what failed.
   let sync = Promise.resolve();
   const onEvent = (event: RunEvent) => {
-    sync = sync.then(async () => {
-      if (SYNC_AT.has(event.type)) await host.store.pushDir(dir, prefix);
-      if (event.type === "done") await finish("done", "running");
-      if (event.type === "cancelled") await finish("cancelled", "cancelling");
-      if (event.type === "step" || event.type === "started") {
-        const progress =
-          event.type === "step"
-            ? { step: event.step, totalSteps: event.totalSteps, lastLoss: event.loss }
-            : { step: event.resumedAtStep, totalSteps: event.totalSteps };
-        await host.db.update(trainingRuns).set(progress).where(eq(trainingRuns.id, id));
-      }
-      await host.events.append<RunEvent>(id, event);
-    });
+    sync = sync
+      .then(async () => {
+        if (SYNC_AT.has(event.type)) await host.store.pushDir(dir, prefix);
+        if (event.type === "done") await finish("done", "running");
+        if (event.type === "cancelled") await finish("cancelled", "cancelling");
+        if (event.type === "step" || event.type === "started") {
+          const progress =
+            event.type === "step"
+              ? { step: event.step, totalSteps: event.totalSteps, lastLoss: event.loss }
+              : { step: event.resumedAtStep, totalSteps: event.totalSteps };
+          await host.db.update(trainingRuns).set(progress).where(eq(trainingRuns.id, id));
+        }
+        await host.events.append<RunEvent>(id, event);
+      })
+      .catch((err: unknown) =>
+        console.warn(`run ${id}: ${event.type} not recorded (${err instanceof Error ? err.message : String(err)})`),
+      );
   };
   try {
     const result = await host.trainers.run(id, { dir, threads: host.threads }, job.signal, onEvent);
@@ -83,10 +92,11 @@ export async function runTrainingJob(host: HostContext, job: JobWithMetadata<unk
     await finish(result.state, result.state === "done" ? "running" : "cancelling");
     // Stopped because the claim was lost (not cancelled): the row stays with the worker that has the job now.
   } catch (err) {
-    await sync.catch(() => undefined);
+    await sync;
     if (err instanceof CancelledError) await finish("cancelled", "cancelling");
     if (err instanceof CancelledError || job.signal.aborted) return;
     const message = err instanceof Error ? err.message : String(err);
+    console.warn(`run ${id}: attempt ${job.retryCount + 1} of ${job.retryLimit + 1} failed: ${message}`);
     await host.store.pushDir(dir, prefix).catch(() => undefined);
     if (job.retryCount >= job.retryLimit) await fail(message);
     else {

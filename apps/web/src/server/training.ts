@@ -149,6 +149,7 @@ export class Training {
       hasModel: a.model !== null,
       promotedModelId: row.promotedModelId,
       worker: row.worker,
+      error: row.error,
       position: await this.position(row),
       memoryMb: row.memoryMb,
     };

@@ -11,7 +11,10 @@ export type TaskRunner<Task, Event, Result> = (
 
 export function serveTasks<Task, Event, Result>(run: TaskRunner<Task, Event, Result>): void {
   let current: { jobId: string; abort: AbortController } | undefined;
-  const send = (m: FromChild<Event, Result>) => process.send?.(m);
+  // After the parent is gone there is nobody to tell; a send then must not crash the task that is saving its work.
+  const send = (m: FromChild<Event, Result>) => {
+    if (process.connected) process.send?.(m, undefined, undefined, () => undefined);
+  };
 
   process.on("message", (m: ToChild<Task>) => {
     if (m.type === "cancel") {
