@@ -31,6 +31,8 @@ export interface ModelInfo {
   readonly anagramViews: readonly View[];
   readonly defaults: { readonly steps: number; readonly guidance: number };
   readonly promptExamples: readonly string[];
+  /** SHA-256 (hex) of the model file, or of an export's manifest; written into every image's recipe. */
+  readonly fileSha256?: string;
   /** Hidden width D of our own UNets (wider is more capable and slower); absent for imported pipelines. */
   readonly width?: number;
   /** A super-resolution stage the results can be upscaled with (DeepFloyd IF stage II), and its defaults. */

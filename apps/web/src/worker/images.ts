@@ -2,6 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { type ImageBatch, imageBatch, type PixelRange, toRGBA8 } from "@diffusion-studio/core";
 import sharp from "sharp";
+import { addPngText, type PngText } from "../shared/png-text.ts";
 import type { WorkerImage } from "./protocol.ts";
 
 /** How a model sees pictures: its channels, value range, and how a photo of another shape is fitted. */
@@ -62,14 +63,27 @@ export async function readMask(
   return mask;
 }
 
+/** What a picture is, for the text chunks written into it. */
+export interface WrittenImage {
+  /** Position among the job's results (a step preview: the result being made). */
+  readonly index: number;
+  readonly label: string;
+  readonly kind: "result" | "step";
+  readonly width: number;
+  readonly height: number;
+}
+
 /** Where one job writes its pictures. */
 export class ImageWriter {
   private count = 0;
+  private results = 0;
   constructor(
     private readonly artifactsDir: string,
     private readonly prefix: string,
     /** The value range of the model's images ([0, 1] for MNIST, [−1, 1] for IF). */
     private readonly range: PixelRange = "unit",
+    /** Text chunks each PNG carries (the job's recipe); none when absent. */
+    private readonly text?: (image: WrittenImage) => readonly PngText[],
   ) {}
 
   /**
@@ -92,7 +106,10 @@ export class ImageWriter {
       raw: { width, height, channels: 4 },
     }).removeAlpha();
     if (batch.shape[1] === 1) png = png.toColourspace("b-w");
-    await png.png().toFile(file);
+    const position = kind === "result" ? this.results++ : this.results;
+    const entries = this.text?.({ index: position, label, kind, width, height }) ?? [];
+    const bytes = await png.png().toBuffer();
+    await fs.writeFile(file, entries.length > 0 ? addPngText(bytes, entries) : bytes);
     return { path: rel, label, width, height };
   }
 }

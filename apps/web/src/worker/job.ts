@@ -1,4 +1,5 @@
 import { type Condition, type ImageBatch, type PixelRange, type ProgressEvent, Rng } from "@diffusion-studio/core";
+import { imageRecipe, recipeChunks } from "../shared/image-recipe.ts";
 import { promptCondition } from "../shared/prompts.ts";
 import type { Recipe } from "../shared/recipes.ts";
 import type { WorkerTask } from "../shared/task.ts";
@@ -28,7 +29,11 @@ export class Job {
     readonly ctx: TaskContext,
   ) {
     [, this.height, this.width] = task.model.info.shape;
-    this.out = new ImageWriter(task.artifactsDir, task.outputPrefix, model.pixels.range);
+    const info = task.model.info;
+    // Every PNG carries its recipe (JSON) and an A1111-style parameters line.
+    this.out = new ImageWriter(task.artifactsDir, task.outputPrefix, model.pixels.range, (image) =>
+      recipeChunks(imageRecipe(task.recipe, info, image), info.defaults.steps),
+    );
   }
 
   /** Writes item `index` of `batch` as a result and tells the portal at once. */

@@ -1,4 +1,5 @@
 import "server-only";
+import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { type DeepFloydManifest, EmbeddingStore } from "@diffusion-studio/models";
@@ -98,6 +99,9 @@ export async function describeExport(dir: string): Promise<RegisteredModel> {
     anagramViews: VIEWS, // pixels in [−1, 1]
     defaults: DEEPFLOYD_DEFAULTS,
     promptExamples: stored,
+    fileSha256: createHash("sha256")
+      .update(await fs.readFile(manifestPath))
+      .digest("hex"),
     ...(stage2 && {
       upscale: {
         size: stage2.sampleSize,

@@ -1,4 +1,5 @@
 import "server-only";
+import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { readModelCard } from "@diffusion-studio/models";
@@ -55,10 +56,13 @@ export function onnxFilesSource(
 
 async function load(file: string, id: string, source: ModelInfo["source"]): Promise<RegisteredModel | undefined> {
   try {
-    const card = readModelCard(new Uint8Array(await fs.readFile(file)));
+    const bytes = new Uint8Array(await fs.readFile(file));
+    const card = readModelCard(bytes);
     const name = typeof card.extra?.name === "string" ? card.extra.name : undefined;
     const info = describeCard(id, card, source, name);
-    return info ? { info, format: "cs180-onnx", file, ref: modelRef(source, id, file) } : undefined;
+    if (!info) return undefined;
+    const fileSha256 = createHash("sha256").update(bytes).digest("hex");
+    return { info: { ...info, fileSha256 }, format: "cs180-onnx", file, ref: modelRef(source, id, file) };
   } catch (err) {
     console.warn(`model ${file} skipped: ${err instanceof Error ? err.message : String(err)}`);
     return undefined;
