@@ -6,6 +6,7 @@
 export { experimentNames, experiments } from "../config/experiments.js";
 export { ConfigError, type ConfigOverrides, type ConfigProblem, resolveConfig } from "../config/resolve.js";
 export type { ExperimentConfig } from "../config/schema.js";
+export { batchesPerEpoch } from "../data/batches.js";
 export type { RunEvent, RunEventType } from "../run/events.js";
 export { runPaths } from "../run/layout.js";
 export type { MetricRecord } from "../run/metrics.js";

@@ -74,29 +74,25 @@ export class Training {
     });
   }
 
+  /** A launch's estimated memory and length, before it is queued; `problem` is why `start` would refuse it. */
+  async estimate(experiment: string, overrides: Record<string, unknown>) {
+    const { config, memoryMb } = await this.resolve(experiment, overrides);
+    const { batchesPerEpoch } = await trainer();
+    const perEpoch = batchesPerEpoch(config.trainExamples, { batchSize: config.batch, dropLast: config.dropLast });
+    return {
+      memoryMb,
+      maxMemoryMb: this.opts.maxMemoryMb,
+      steps: perEpoch * config.epochs,
+      problem: this.memoryProblem(config, memoryMb) ?? null,
+    };
+  }
+
   /** Validates the config with the trainer's own rules and the memory limit, then queues the run. */
   async start(experiment: string, overrides: Record<string, unknown>): Promise<string> {
-    const { ConfigError, experimentNames, resolveConfig, createRunDir, estimateRunMemoryMb } = await trainer();
-    if (!experimentNames.includes(experiment)) {
-      throw new ApiError(
-        "BAD_REQUEST",
-        `experiment: unknown experiment '${experiment}' (one of ${experimentNames.join(", ")})`,
-      );
-    }
-    let config: ReturnType<typeof resolveConfig>;
-    try {
-      config = resolveConfig(experiment, overrides);
-    } catch (err) {
-      if (err instanceof ConfigError) throw new ApiError("BAD_REQUEST", `overrides: ${err.message}`);
-      throw err;
-    }
-    const memoryMb = estimateRunMemoryMb(config);
-    if (memoryMb > this.opts.maxMemoryMb) {
-      throw new ApiError(
-        "BAD_REQUEST",
-        `overrides: batch ${config.batch} at hidden ${config.hidden} needs about ${memoryMb} MB, over the limit of ${this.opts.maxMemoryMb} MB per run (TRAINING_MAX_MEMORY_MB); lower batch or hidden`,
-      );
-    }
+    const { config, memoryMb } = await this.resolve(experiment, overrides);
+    const problem = this.memoryProblem(config, memoryMb);
+    if (problem) throw new ApiError("BAD_REQUEST", problem);
+    const { createRunDir } = await trainer();
     const id = `${config.experiment}-${stamp()}`;
     const prefix = `runs/${id}`;
     createRunDir(await this.store.localDir(prefix), config);
@@ -220,6 +216,29 @@ export class Training {
       isFinal: async (e) => FINAL_EVENTS.has(e.type) && (await ended()),
       endedWith: async () => ((await ended()) ? "end" : undefined),
     });
+  }
+
+  /** The experiment's config with the overrides, by the trainer's own rules, and its memory estimate. */
+  private async resolve(experiment: string, overrides: Record<string, unknown>) {
+    const { ConfigError, experimentNames, resolveConfig, estimateRunMemoryMb } = await trainer();
+    if (!experimentNames.includes(experiment)) {
+      throw new ApiError(
+        "BAD_REQUEST",
+        `experiment: unknown experiment '${experiment}' (one of ${experimentNames.join(", ")})`,
+      );
+    }
+    try {
+      const config = resolveConfig(experiment, overrides);
+      return { config, memoryMb: estimateRunMemoryMb(config) };
+    } catch (err) {
+      if (err instanceof ConfigError) throw new ApiError("BAD_REQUEST", `overrides: ${err.message}`);
+      throw err;
+    }
+  }
+
+  private memoryProblem(config: { batch: number; hidden: number }, memoryMb: number): string | undefined {
+    if (memoryMb <= this.opts.maxMemoryMb) return undefined;
+    return `overrides: batch ${config.batch} at hidden ${config.hidden} needs about ${memoryMb} MB, over the limit of ${this.opts.maxMemoryMb} MB per run (TRAINING_MAX_MEMORY_MB); lower batch or hidden`;
   }
 
   private async enqueue(id: string, job: TrainingJob, memoryMb: number, insert: boolean): Promise<void> {

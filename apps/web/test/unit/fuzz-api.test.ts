@@ -41,6 +41,7 @@ const BASE: Record<string, Record<string, unknown>> = {
   },
   "generations.list": { limit: 5 },
   "training.start": { experiment: "no-such-experiment", overrides: {} },
+  "training.estimate": { experiment: "no-such-experiment", overrides: {} },
   "models.get": { id: "no-such-model" },
 };
 const baseFor = (path: string) =>

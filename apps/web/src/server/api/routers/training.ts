@@ -11,26 +11,32 @@ const overrideValue = z.union([z.number(), z.boolean(), text("overrides", { max:
   error: "overrides: each value is a number, a boolean or a text",
 });
 
+/** A launch: an experiment's name and the fields that differ from its defaults. */
+const launch = z.object({
+  experiment: text("experiment", { min: 1, max: 100, tooShort: "experiment: choose an experiment" }),
+  overrides: z
+    .record(
+      z
+        .string()
+        .max(100, "overrides: field names are at most 100 characters")
+        .regex(/^[A-Za-z][\w.]*$/, "overrides: field names look like epochs or flow.cfgScale"),
+      overrideValue,
+    )
+    .refine((o) => Object.keys(o).length <= 32, "overrides: at most 32 fields"),
+});
+
 export const trainingRouter = {
   experiments: publicProcedure.query(({ ctx }) => ctx.services.training.experiments()),
 
   /** Starts a run of a named experiment with field overrides (`{ epochs: 2, "flow.cfgScale": 3 }`). */
   start: teamProcedure
-    .input(
-      z.object({
-        experiment: text("experiment", { min: 1, max: 100, tooShort: "experiment: choose an experiment" }),
-        overrides: z
-          .record(
-            z
-              .string()
-              .max(100, "overrides: field names are at most 100 characters")
-              .regex(/^[A-Za-z][\w.]*$/, "overrides: field names look like epochs or flow.cfgScale"),
-            overrideValue,
-          )
-          .refine((o) => Object.keys(o).length <= 32, "overrides: at most 32 fields"),
-      }),
-    )
+    .input(launch)
     .mutation(async ({ ctx, input }) => ({ id: await ctx.services.training.start(input.experiment, input.overrides) })),
+
+  /** What a launch would take (estimated memory, steps) and why it would be refused, without queuing it. */
+  estimate: publicProcedure
+    .input(launch)
+    .query(({ ctx, input }) => ctx.services.training.estimate(input.experiment, input.overrides)),
 
   list: publicProcedure.query(({ ctx }) => ctx.services.training.list()),
 
