@@ -4,10 +4,12 @@ import os from "node:os";
 import path from "node:path";
 import { inflateSync } from "node:zlib";
 import { imageBatch } from "@diffusion-studio/core";
+import { unzipSync } from "fflate";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCaller } from "@/server/api/root";
 import { createContext } from "@/server/api/trpc";
+import { contactSheet, imageDownload, zipDownload } from "@/server/downloads";
 import { imageFileName, imageRecipe, readImageRecipe, recipeChunks } from "@/shared/image-recipe";
 import type { JobEvent } from "@/shared/jobs";
 import type { Recipe } from "@/shared/recipes";
@@ -100,7 +102,8 @@ const fileOf = (url: string) =>
 describe("the recipe travels with the image", () => {
   it("every PNG of a generation carries its full recipe and an A1111 parameters line", async () => {
     const recipe = generate;
-    const done = await finish((await caller.generations.create(recipe)).id);
+    const { id } = await caller.generations.create(recipe);
+    const done = await finish(id);
     const modelHash = createHash("sha256")
       .update(await fs.readFile(path.join(modelsDir, "test-flow-class.onnx")))
       .digest("hex");
@@ -135,6 +138,34 @@ describe("the recipe travels with the image", () => {
       "three-seed10-test-flow-class.png",
       "three-2-seed10-test-flow-class.png",
     ]);
+
+    // Downloads read the store: one image by its name, the zip, the contact sheet, each PNG with its recipe.
+    const g = await services.generations.get(id);
+    const one = await imageDownload(services, g, 2);
+    expect(one.name).toBe("three-seed10-test-flow-class.png");
+    expect(JSON.parse(pngText(Buffer.from(one.body))["diffusion-studio:recipe"]!).image.index).toBe(2);
+    const zip = await zipDownload(services, g);
+    expect(zip.name).toBe("7-seed9-test-flow-class.zip");
+    const files = unzipSync(zip.body);
+    expect(Object.keys(files).sort()).toEqual([
+      "7-2-seed9-test-flow-class.png",
+      "7-seed9-test-flow-class.png",
+      "recipe.json",
+      "three-2-seed10-test-flow-class.png",
+      "three-seed10-test-flow-class.png",
+    ]);
+    for (const [name, bytes] of Object.entries(files)) {
+      if (name.endsWith(".png"))
+        expect(JSON.parse(pngText(Buffer.from(bytes))["diffusion-studio:recipe"]!).recipe).toEqual(recipe);
+    }
+    const sheet = await contactSheet(services, g);
+    expect(sheet.name).toBe("7-seed9-test-flow-class-sheet.png");
+    const sheetText = pngText(Buffer.from(sheet.body));
+    expect(JSON.parse(sheetText["diffusion-studio:recipe"]!).recipe).toEqual(recipe);
+    expect(await sharp(sheet.body).metadata()).toMatchObject({
+      width: 2 * 112 + 3 * 8,
+      height: 2 * (112 + 22) + 3 * 8,
+    });
   });
 
   it("writes text that is not Latin-1 as UTF-8 iTXt and keeps the recipe JSON plain ASCII tEXt", async () => {
