@@ -108,7 +108,7 @@ function sweepMarkdown(sweep: SamplerSweep): string[] {
     "## Quality per compute",
     "",
     ...(sweep.complete ? [] : ["**Partial**: the sweep was interrupted; the table holds the cells done so far.", ""]),
-    `MNIST-FID${gamma === undefined ? "" : " and the share of digits read as asked"} of ${sweep.samplesPerCell.toLocaleString("en-US")} digits per cell, the same noise in every cell${gamma === undefined ? "" : `, γ = ${gamma} (each evaluation runs both CFG branches)`}. Columns: model evaluations per image (NFE); Heun takes 2N − 1, in brackets where below the column. Baseline: ${baseline.sampler}, ${baseline.nfe} NFE, FID ${baseline.mnistFid.toFixed(1)}.`,
+    `MNIST-FID${gamma === undefined ? "" : " and the share of digits read as asked"} of ${sweep.samplesPerCell.toLocaleString("en-US")} digits per cell, the same noise in every cell${gamma === undefined ? "" : `, γ = ${gamma} (each evaluation runs both CFG branches)`}. Columns: model evaluations per image (NFE); Heun takes 2N − 1, in brackets where below the column. Baseline: ${baseline.sampler}, ${baseline.nfe} NFE, FID ${baseline.mnistFid.toFixed(1)}. FID reads higher on fewer digits, so compare the cells with one another, not with \`mnistFid\` above when it used more.`,
     "",
     `| sampler | ${budgets.join(" | ")} |`,
     `|---|${budgets.map(() => "---").join("|")}|`,
