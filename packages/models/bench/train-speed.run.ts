@@ -86,6 +86,11 @@ it("training step time, ORT vs PyTorch, flow-time UNet, batch 64", async () => {
       " warm-up steps, ORT and PyTorch taking turns",
     `load average at start: ${load()} on ${availableParallelism()} cores (absolute times move with it; the ratio less)`,
   ];
+  if (loadavg()[0]! >= availableParallelism() && THREADS > 1) {
+    header.push(
+      "the machine is loaded: PyTorch's OpenMP threads suffer most from that; BENCH_THREADS=1 gives a steadier ratio",
+    );
+  }
   if (process.env.BENCH_PYTHON === "none") header.push("PyTorch: skipped (BENCH_PYTHON=none); ORT only.");
   else if (!python) {
     header.push(
