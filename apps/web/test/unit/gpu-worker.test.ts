@@ -42,10 +42,11 @@ describe("a CUDA worker on a host without a usable GPU", () => {
     });
     expect(code).toBe(1);
     const message = stderr.split("\n").find((line) => line.startsWith("worker: ")) ?? stderr;
-    expect(message).toContain(
+    // With the provider placed, the reason is the driver or GPU (nvidiaDriverProblem) or the failed CUDA probe.
+    expect(message).toMatch(
       cudaProviderInstalled()
-        ? "worker: WORKER_DEVICE=cuda, but the CUDA provider cannot run here ("
-        : "worker: WORKER_DEVICE=cuda, but onnxruntime-node's CUDA provider is not installed here:",
+        ? /^worker: WORKER_DEVICE=cuda, but (the CUDA provider cannot run here \(|the NVIDIA driver is not installed|no NVIDIA GPU)/
+        : /^worker: WORKER_DEVICE=cuda, but onnxruntime-node's CUDA provider is not installed here: /,
     );
     expect(message).toContain('tooling/scripts/setup-cuda-worker.sh (apps/web README, "GPU workers")');
     expect(message).toContain("or start this worker with WORKER_DEVICE=cpu");
