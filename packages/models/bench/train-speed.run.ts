@@ -60,15 +60,18 @@ async function benchWidth(D: number, python: string | null): Promise<string> {
   const torch = python ? await TorchStepper.start(python, D, BATCH, THREADS) : null;
   const ortTimes: number[] = [];
   const torchTimes: number[] = [];
-  for (let round = 0; round < WARMUP + STEPS; round++) {
-    const o = await ort.step();
-    const p = torch ? await torch.step() : 0;
-    if (round < WARMUP) continue;
-    ortTimes.push(o);
-    torchTimes.push(p);
+  try {
+    for (let round = 0; round < WARMUP + STEPS; round++) {
+      const o = await ort.step();
+      const p = torch ? await torch.step() : 0;
+      if (round < WARMUP) continue;
+      ortTimes.push(o);
+      torchTimes.push(p);
+    }
+  } finally {
+    ort.dispose();
+    torch?.close();
   }
-  ort.dispose();
-  torch?.close();
   const ortMedian = median(ortTimes);
   let line = `D=${D}: ORT ${seconds(ortMedian)}`;
   if (!torch) return `${line} | PyTorch: not measured`;
@@ -86,7 +89,7 @@ it("training step time, ORT vs PyTorch, flow-time UNet, batch 64", async () => {
       " warm-up steps, ORT and PyTorch taking turns",
     `load average at start: ${load()} on ${availableParallelism()} cores (absolute times move with it; the ratio less)`,
   ];
-  if (loadavg()[0]! >= availableParallelism() && THREADS > 1) {
+  if (python && loadavg()[0]! >= availableParallelism() && THREADS > 1) {
     header.push(
       "the machine is loaded: PyTorch's OpenMP threads suffer most from that; BENCH_THREADS=1 gives a steadier ratio",
     );
