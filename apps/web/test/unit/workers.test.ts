@@ -30,14 +30,14 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 }
 
 const failing = {
-  procedure: "generate",
+  procedure: "generate" as const,
   modelId: "flow-class-d64",
   prompts: ["a handwritten 7"],
   steps: 2,
   guidance: 5,
   seed: 2,
   batch: 1,
-} as const;
+};
 
 describe("system.workers", () => {
   it("lists the portal's own worker, live, with its device queues and slots", async () => {
