@@ -13,6 +13,10 @@ const config: NextConfig = {
           { key: "x-content-type-options", value: "nosniff" },
           { key: "x-frame-options", value: "DENY" },
           { key: "referrer-policy", value: "same-origin" },
+          // Cross-origin isolation, so "Run in this browser" gets wasm threads (SharedArrayBuffer). Every resource
+          // the portal loads is its own (same-origin), which require-corp allows.
+          { key: "cross-origin-opener-policy", value: "same-origin" },
+          { key: "cross-origin-embedder-policy", value: "require-corp" },
         ],
       },
     ];

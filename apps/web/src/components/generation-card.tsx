@@ -4,6 +4,7 @@ import { Badge, Button, ImageTile } from "@diffusion-studio/ui";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
+import { ranInLabel } from "@/browser/browser-run-progress";
 import type { RouterOutputs } from "@/trpc/react";
 import { useTRPC } from "@/trpc/react";
 import { JobProgress } from "./job-progress";
@@ -61,12 +62,18 @@ export function GenerationCard({ generation: g, imageSize = 96, selected, onSele
       data-testid="generation-card"
       data-id={g.id}
       data-status={g.status}
+      data-ran-in={g.ranIn ? "browser" : "server"}
     >
       <div className="mb-3 flex items-center gap-2">
         <Badge tone={g.status === "done" ? "success" : g.status === "error" ? "error" : active ? "running" : "neutral"}>
           {g.status}
         </Badge>
         <span className="text-xs text-neutral-500">{new Date(g.createdAt).toLocaleString()}</span>
+        {g.ranIn && (
+          <span className="text-xs text-sky-300" data-testid="ran-in" title="Ran with onnxruntime-web in a browser tab">
+            ran in {ranInLabel(g.ranIn)}
+          </span>
+        )}
         <div className="ml-auto flex items-center gap-1">
           {onSelect && (
             <label className="mr-2 flex items-center gap-1.5 text-xs text-neutral-400">

@@ -29,6 +29,12 @@ export const generations = pgTable("generations", {
   attempts: integer("attempts").notNull().default(0),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   finishedAt: timestamp("finished_at", { withTimezone: true }),
+  /** Set when a browser tab ran it (onnxruntime-web) and sent the result: which backend and how many threads. */
+  ranIn: jsonb("ran_in").$type<{
+    readonly where: "browser";
+    readonly backend: "webgpu" | "wasm";
+    readonly threads: number;
+  }>(),
 });
 
 /** Images uploaded or drawn in the browser, decoded and re-encoded as PNG. */

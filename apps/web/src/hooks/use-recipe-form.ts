@@ -33,7 +33,8 @@ export function useRecipeForm<S extends z.ZodType<Recipe>>(schema: S) {
     }),
   );
 
-  const submit = (candidate: unknown) => {
+  /** Validates `candidate`; a valid recipe goes to `run` when given (e.g. "Run in this browser"), else to the server. */
+  const submit = (candidate: unknown, run?: (recipe: z.infer<S>) => void) => {
     const parsed = schema.safeParse(candidate);
     if (!parsed.success) {
       const next: FieldErrors = {};
@@ -45,7 +46,8 @@ export function useRecipeForm<S extends z.ZodType<Recipe>>(schema: S) {
       return;
     }
     setErrors({});
-    create.mutate(parsed.data);
+    if (run) run(parsed.data);
+    else create.mutate(parsed.data);
   };
 
   return { submit, errors, setErrors, jobId, pending: create.isPending };

@@ -35,6 +35,11 @@ export interface ModelInfo {
   readonly fileSha256?: string;
   /** Hidden width D of our own UNets (wider is more capable and slower); absent for imported pipelines. */
   readonly width?: number;
+  /**
+   * Present when the model is small enough to run in a browser (onnxruntime-web): the ONNX file's size and SHA-256
+   * (hex), served at `/api/models/<id>/model.onnx` and checked by the page after download.
+   */
+  readonly browser?: { readonly bytes: number; readonly sha256: string };
   /** A super-resolution stage the results can be upscaled with (DeepFloyd IF stage II), and its defaults. */
   readonly upscale?: {
     readonly size: number;

@@ -1,6 +1,7 @@
 /**
  * One function per portal procedure: each runs its @diffusion-studio/core procedure on the job's model and emits
  * its pictures as they come. Samplers, times and kernels come from the model's sampling policy; no maths here.
+ * The same functions run in a browser tab's Web Worker (src/browser/inference.worker.ts) on onnxruntime-web.
  */
 import {
   cloneBatch,
@@ -18,7 +19,8 @@ import {
   visualAnagram,
 } from "@diffusion-studio/core";
 import type { View } from "../shared/recipes.ts";
-import type { Job, RecipeOf } from "./job.ts";
+import type { RecipeOf } from "./job.ts";
+import type { ProcedureJob as Job } from "./procedure-job.ts";
 
 /** Prompt by prompt, so the first prompt's images appear while the next one is still sampling. */
 export async function generate(job: Job, recipe: RecipeOf<"generate">): Promise<void> {

@@ -2,6 +2,8 @@
 
 import { Button, Field, Panel, TextInput } from "@diffusion-studio/ui";
 import { useCallback, useState } from "react";
+import { BrowserRunPanel, RunInBrowserToggle } from "@/browser/browser-run-progress";
+import { useRunHere } from "@/browser/use-browser-run";
 import { FormErrors } from "@/components/form-errors";
 import { GenerationList } from "@/components/generation-list";
 import { ImageSource } from "@/components/image-source";
@@ -42,6 +44,7 @@ export function EditsWorkbench() {
     setPrompt((p) => fitPrompt(p, m));
   }, []);
   const { modelId, setModelId, model } = useModelChoice(procedure, applyDefaults);
+  const here = useRunHere(model);
   const [image, setImage] = useState<Uploaded>();
   const [mask, setMask] = useState<Uploaded>();
   const [levels, setLevels] = useState(DEFAULT_I_STARTS.join(", "));
@@ -52,8 +55,8 @@ export function EditsWorkbench() {
 
   const submit = () => {
     const common = { modelId, prompt, ...sampling, imageId: image?.id ?? "" };
-    if (mode === "inpaint") inpaint.submit({ procedure: "inpaint", ...common, maskId: mask?.id ?? "" });
-    else sdedit.submit({ procedure: "sdedit", ...common, iStarts: parseLevels(levels) });
+    if (mode === "inpaint") inpaint.submit({ procedure: "inpaint", ...common, maskId: mask?.id ?? "" }, here.runHere);
+    else sdedit.submit({ procedure: "sdedit", ...common, iStarts: parseLevels(levels) }, here.runHere);
   };
 
   return (
@@ -106,12 +109,14 @@ export function EditsWorkbench() {
             </Field>
             <SamplingFields value={sampling} onChange={setSampling} errors={form.errors} />
             <FormErrors errors={form.errors} inline={INLINE} />
-            <Button type="submit" disabled={form.pending}>
+            <RunInBrowserToggle here={here} />
+            <Button type="submit" disabled={form.pending || here.active}>
               {mode === "inpaint" ? "Inpaint" : mode === "sdedit" ? "Run the sweep" : "Edit with the prompt"}
             </Button>
           </form>
         </Panel>
         <div className="flex min-w-0 flex-col gap-6">
+          <BrowserRunPanel here={here} />
           {form.jobId && (
             <Panel title="Running">
               <JobProgress id={form.jobId} />

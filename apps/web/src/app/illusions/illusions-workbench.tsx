@@ -2,6 +2,8 @@
 
 import { Button, Field, Panel, Select, TextInput } from "@diffusion-studio/ui";
 import { useCallback, useState } from "react";
+import { BrowserRunPanel, RunInBrowserToggle } from "@/browser/browser-run-progress";
+import { useRunHere } from "@/browser/use-browser-run";
 import { FormErrors } from "@/components/form-errors";
 import { GenerationList } from "@/components/generation-list";
 import { JobProgress } from "@/components/job-progress";
@@ -37,14 +39,19 @@ export function IllusionsWorkbench() {
     setHigh((p) => fitPrompt(p, m, 1));
   }, []);
   const { modelId, setModelId, model } = useModelChoice(mode, applyDefaults);
+  const here = useRunHere(model);
   const [sigma, setSigma] = useState(2);
   const anagram = useRecipeForm(anagramRecipe);
   const hybrid = useRecipeForm(hybridRecipe);
   const form = mode === "anagram" ? anagram : hybrid;
 
   const submit = () => {
-    if (mode === "anagram") anagram.submit({ procedure: "anagram", modelId, parts, ...sampling });
-    else hybrid.submit({ procedure: "hybrid", modelId, lowPrompt: low, highPrompt: high, sigma, ...sampling });
+    if (mode === "anagram") anagram.submit({ procedure: "anagram", modelId, parts, ...sampling }, here.runHere);
+    else
+      hybrid.submit(
+        { procedure: "hybrid", modelId, lowPrompt: low, highPrompt: high, sigma, ...sampling },
+        here.runHere,
+      );
   };
   const setPart = (i: number, patch: Partial<{ prompt: string; view: View }>) =>
     setParts((ps) => ps.map((p, j) => (j === i ? { ...p, ...patch } : p)));
@@ -145,12 +152,14 @@ export function IllusionsWorkbench() {
             <PromptSuggestions id="prompt-options" model={model} />
             <SamplingFields value={sampling} onChange={setSampling} errors={form.errors} />
             <FormErrors errors={form.errors} inline={[...INLINE, "parts", "prompt", "view"]} />
-            <Button type="submit" disabled={form.pending}>
+            <RunInBrowserToggle here={here} />
+            <Button type="submit" disabled={form.pending || here.active}>
               {mode === "anagram" ? "Make the anagram" : "Make the hybrid"}
             </Button>
           </form>
         </Panel>
         <div className="flex min-w-0 flex-col gap-6">
+          <BrowserRunPanel here={here} imageSize={128} />
           {form.jobId && (
             <Panel title="Running">
               <JobProgress id={form.jobId} />

@@ -2,6 +2,8 @@
 
 import { Button, Field, Panel, TextInput } from "@diffusion-studio/ui";
 import { useCallback, useState } from "react";
+import { BrowserRunPanel, RunInBrowserToggle } from "@/browser/browser-run-progress";
+import { useRunHere } from "@/browser/use-browser-run";
 import { FormErrors } from "@/components/form-errors";
 import { GenerationList } from "@/components/generation-list";
 import { ImageSource } from "@/components/image-source";
@@ -33,6 +35,7 @@ export function LabWorkbench() {
     setPrompt((p) => fitPrompt(p, m));
   }, []);
   const { modelId, setModelId, model } = useModelChoice(mode, applyDefaults);
+  const here = useRunHere(model);
   const [image, setImage] = useState<Uploaded>();
   const [ts, setTs] = useState("250, 500, 750");
   const [iStart, setIStart] = useState(10);
@@ -49,11 +52,14 @@ export function LabWorkbench() {
         .split(/[\s,]+/)
         .filter(Boolean)
         .map(Number);
-      forward.submit({ procedure: "forward", modelId, imageId, ts: list, seed: sampling.seed });
+      forward.submit({ procedure: "forward", modelId, imageId, ts: list, seed: sampling.seed }, here.runHere);
     } else if (mode === "denoise-compare") {
-      denoise.submit({ procedure: "denoise-compare", modelId, imageId, iStart, prompt, seed: sampling.seed });
+      denoise.submit(
+        { procedure: "denoise-compare", modelId, imageId, iStart, prompt, seed: sampling.seed },
+        here.runHere,
+      );
     } else {
-      cfg.submit({ procedure: "cfg-compare", modelId, prompt, ...sampling, batch });
+      cfg.submit({ procedure: "cfg-compare", modelId, prompt, ...sampling, batch }, here.runHere);
     }
   };
 
@@ -120,12 +126,14 @@ export function LabWorkbench() {
               />
             )}
             <FormErrors errors={form.errors} inline={INLINE} />
-            <Button type="submit" disabled={form.pending}>
+            <RunInBrowserToggle here={here} />
+            <Button type="submit" disabled={form.pending || here.active}>
               Run
             </Button>
           </form>
         </Panel>
         <div className="flex min-w-0 flex-col gap-6">
+          <BrowserRunPanel here={here} />
           {form.jobId && (
             <Panel title="Running">
               <JobProgress id={form.jobId} />

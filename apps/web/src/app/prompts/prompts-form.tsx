@@ -2,6 +2,8 @@
 
 import { Button, Field, Panel, TextArea } from "@diffusion-studio/ui";
 import { useCallback, useState } from "react";
+import { BrowserRunPanel, RunInBrowserToggle } from "@/browser/browser-run-progress";
+import { useRunHere } from "@/browser/use-browser-run";
 import { FormErrors } from "@/components/form-errors";
 import { GenerationList } from "@/components/generation-list";
 import { JobProgress } from "@/components/job-progress";
@@ -36,17 +38,21 @@ export function PromptsForm() {
     if (m.upscale) setUpscale((u) => ({ ...u, steps: m.upscale!.steps, guidance: m.upscale!.guidance }));
   }, []);
   const { modelId, setModelId, model } = useModelChoice("generate", applyDefaults);
+  const here = useRunHere(model);
   const storedOnly = model?.conditioning.type === "text" && !model.conditioning.freeText;
 
   const submit = () =>
-    form.submit({
-      procedure: "generate",
-      modelId,
-      prompts: prompts.split("\n").filter((p) => p.trim() !== ""),
-      ...sampling,
-      batch,
-      upscale: upscale.on && model?.upscale ? { steps: upscale.steps, guidance: upscale.guidance } : undefined,
-    });
+    form.submit(
+      {
+        procedure: "generate",
+        modelId,
+        prompts: prompts.split("\n").filter((p) => p.trim() !== ""),
+        ...sampling,
+        batch,
+        upscale: upscale.on && model?.upscale ? { steps: upscale.steps, guidance: upscale.guidance } : undefined,
+      },
+      here.runHere,
+    );
 
   return (
     <div className="grid grid-cols-1 gap-8 lg:grid-cols-[380px_1fr]">
@@ -112,12 +118,14 @@ export function PromptsForm() {
             />
           )}
           <FormErrors errors={form.errors} inline={INLINE} />
-          <Button type="submit" disabled={form.pending}>
+          <RunInBrowserToggle here={here} />
+          <Button type="submit" disabled={form.pending || here.active}>
             {form.pending ? "Submitting…" : "Generate"}
           </Button>
         </form>
       </Panel>
       <div className="flex min-w-0 flex-col gap-6">
+        <BrowserRunPanel here={here} />
         {form.jobId && (
           <Panel title="Generating">
             <JobProgress id={form.jobId} />

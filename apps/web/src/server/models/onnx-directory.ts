@@ -62,7 +62,12 @@ async function load(file: string, id: string, source: ModelInfo["source"]): Prom
     const info = describeCard(id, card, source, name);
     if (!info) return undefined;
     const fileSha256 = createHash("sha256").update(bytes).digest("hex");
-    return { info: { ...info, fileSha256 }, format: "cs180-onnx", file, ref: modelRef(source, id, file) };
+    return {
+      info: { ...info, fileSha256, ...browserInfo(bytes.byteLength, fileSha256) },
+      format: "cs180-onnx",
+      file,
+      ref: modelRef(source, id, file),
+    };
   } catch (err) {
     console.warn(`model ${file} skipped: ${err instanceof Error ? err.message : String(err)}`);
     return undefined;
@@ -73,4 +78,12 @@ function modelRef(source: ModelInfo["source"], id: string, file: string): string
   if (source === "embedded") return `embedded:${id}`;
   if (source === "promoted") return `store:models/${id}.onnx`;
   return `path:${file}`;
+}
+
+/** Largest model file offered for browser inference: the CS180 UNets are 2–8 MB; a page should not fetch 100s of MB. */
+export const BROWSER_MODEL_MAX_BYTES = 32 * 1024 * 1024;
+
+/** The `browser` field of a model small enough to run in a page (its file's size and SHA-256), else nothing. */
+function browserInfo(bytes: number, sha256: string): Pick<ModelInfo, "browser"> {
+  return bytes > BROWSER_MODEL_MAX_BYTES ? {} : { browser: { bytes, sha256 } };
 }

@@ -1,6 +1,8 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { tracked } from "@trpc/server";
 import { z } from "zod";
+import { browserInput, importBrowserResult, withRanIn } from "@/server/browser-results";
+import { browserInputInput, browserResultInput } from "@/shared/browser-results";
 import { PROCEDURES, recipe } from "@/shared/recipes";
 import { generationEventsInput } from "@/shared/stream-cursors";
 import { publicProcedure, teamProcedure } from "../trpc";
@@ -27,7 +29,19 @@ export const generationsRouter = {
     return { deleted: true };
   }),
 
-  get: publicProcedure.input(id).query(({ ctx, input }) => ctx.services.generations.get(input.id)),
+  get: publicProcedure
+    .input(id)
+    .query(
+      async ({ ctx, input }) => (await withRanIn(ctx.services, [await ctx.services.generations.get(input.id)]))[0]!,
+    ),
+
+  /** Saves a recipe that ran in a browser tab (onnxruntime-web) with its PNGs; it joins the same history. */
+  importBrowserResult: teamProcedure.input(browserResultInput).mutation(async ({ ctx, input }) => ({
+    id: await importBrowserResult(ctx.services, input),
+  })),
+
+  /** An upload decoded at the model's size exactly as a worker decodes it, for an edit that runs in the browser. */
+  browserInput: publicProcedure.input(browserInputInput).query(({ ctx, input }) => browserInput(ctx.services, input)),
 
   list: publicProcedure
     .input(
@@ -46,7 +60,7 @@ export const generationsRouter = {
         before: z.iso.datetime("before: an ISO date-time such as 2026-01-31T12:00:00Z").optional(),
       }),
     )
-    .query(({ ctx, input }) => ctx.services.generations.list(input)),
+    .query(async ({ ctx, input }) => withRanIn(ctx.services, await ctx.services.generations.list(input))),
 
   /**
    * Live progress over SSE. Each event carries a tracked id, so a reconnecting page resumes where it left off

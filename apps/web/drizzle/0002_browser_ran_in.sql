@@ -1,0 +1,1 @@
+ALTER TABLE "generations" ADD COLUMN "ran_in" jsonb;

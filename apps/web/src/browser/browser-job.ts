@@ -1,0 +1,76 @@
+import { type ImageBatch, type PixelRange, type ProgressEvent, Rng } from "@diffusion-studio/core";
+import { decodePng, encodePng } from "@diffusion-studio/models";
+import type { ModelInfo } from "../shared/models.ts";
+import { promptCondition } from "../shared/prompts.ts";
+import type { TaskContext } from "../worker/job.ts";
+import type { ProcedureJob } from "../worker/procedure-job.ts";
+import type { Runnable } from "../worker/runnable.ts";
+import type { BrowserImage } from "./protocol.ts";
+
+/** Previews (x_t and x̂0 of the first image) about ten times per run, as the server's jobs publish them. */
+const PREVIEWS_PER_RUN = 10;
+
+/**
+ * The browser's side of procedures.ts: the same procedures and sampling policy as a server job, with pictures
+ * encoded as PNG (the models package's codec) and handed to `onImage` / `onProgress` instead of written to files.
+ */
+export class BrowserJob implements ProcedureJob {
+  readonly height: number;
+  readonly width: number;
+  readonly task: { readonly model: { readonly info: ModelInfo } };
+
+  constructor(
+    info: ModelInfo,
+    readonly model: Runnable,
+    private readonly inputs: { readonly image?: Uint8Array; readonly mask?: Uint8Array },
+    readonly ctx: TaskContext,
+    private readonly post: {
+      readonly image: (image: BrowserImage) => void;
+      readonly progress: (step: number, total: number, previews: BrowserImage[]) => void;
+    },
+  ) {
+    this.task = { model: { info } };
+    [, this.height, this.width] = info.shape;
+  }
+
+  private png(batch: ImageBatch, index: number, label: string, range: PixelRange): BrowserImage {
+    const [, , height, width] = batch.shape;
+    return { png: encodePng(batch, index, range), label, width, height };
+  }
+
+  async emitResult(batch: ImageBatch, index: number, label: string, range: PixelRange = this.model.pixels.range) {
+    this.post.image(this.png(batch, index, label, range));
+  }
+
+  condition(prompt: string, field?: string) {
+    return promptCondition(prompt, this.task.model.info.conditioning, field);
+  }
+
+  async readInput(input: "image" | "mask"): Promise<ImageBatch> {
+    const png = this.inputs[input];
+    if (!png) throw new Error(`${input}: this procedure needs an uploaded ${input}`);
+    return decodePng(png, { channels: 1, range: "unit" });
+  }
+
+  sampling(steps: number, seed: number) {
+    return {
+      denoiser: this.model.denoiser,
+      sampler: this.model.policy.sampler({ steps }),
+      noise: new Rng(seed >>> 0),
+      ...this.progressOptions(steps),
+    };
+  }
+
+  progressOptions(steps: number) {
+    return {
+      signal: this.ctx.signal,
+      progressEvery: Math.max(1, Math.round(steps / PREVIEWS_PER_RUN)),
+      onProgress: async (e: ProgressEvent) => {
+        const t = Number.isInteger(e.t) ? String(e.t) : e.t.toFixed(2);
+        const range = this.model.pixels.range;
+        const previews = [this.png(e.x, 0, `x_t (t=${t})`, range), this.png(e.predOriginal, 0, "x̂0", range)];
+        this.post.progress(e.step, e.totalSteps, previews);
+      },
+    };
+  }
+}
