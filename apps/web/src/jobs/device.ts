@@ -1,4 +1,5 @@
 import fs from "node:fs/promises";
+import { nvidiaDriverProblem } from "./cuda-host.ts";
 import type { Device } from "./queues.ts";
 import { trainerApi } from "./trainer-api.ts";
 
@@ -19,6 +20,8 @@ export async function checkDevice(device: Device): Promise<CheckedDevice> {
   if (!cudaProviderInstalled()) {
     throw new Error(`WORKER_DEVICE=cuda, but onnxruntime-node's CUDA provider is not installed here: ${advice}`);
   }
+  const problem = nvidiaDriverProblem();
+  if (problem) throw new Error(`WORKER_DEVICE=cuda, but ${problem}: ${advice}`);
   // Opening a small model on the CUDA provider is the one test that covers driver, libraries and a GPU.
   const { embeddedModels } = await trainerApi();
   const probe = embeddedModels()[0];

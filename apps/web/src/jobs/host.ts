@@ -114,7 +114,12 @@ export class WorkerHost {
         notifyPollingIntervalSeconds: 2,
       },
       async (jobs) => {
-        for (const job of jobs) await run(this.context, job);
+        try {
+          for (const job of jobs) await run(this.context, job);
+        } finally {
+          // pg-boss would wait out its polling interval before the next fetch; a queue with more work should not.
+          setImmediate(() => this.services.boss.notifyWorker(id));
+        }
       },
     );
     this.workIds.push({ queue, id });

@@ -9,6 +9,8 @@ import { parseJob, trainingJob } from "./schemas.ts";
 import { trainerApi } from "./trainer-api.ts";
 import type { RunEvent } from "./training-events.ts";
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** Run files go to the store at these events, so the dashboard and a worker that takes over see them. */
 const SYNC_AT: ReadonlySet<RunEvent["type"]> = new Set(["checkpoint", "epoch", "evaluation", "done", "cancelled"]);
 
@@ -51,6 +53,12 @@ export async function runTrainingJob(host: HostContext, job: JobWithMetadata<unk
   if (!hasConfig) {
     api.createRunDir(dir, api.resolveConfig(data.experiment, data.overrides));
     await host.store.pushDir(dir, prefix);
+  }
+  // The previous attempt's executor may still be saving its checkpoint here (its worker host was restarted): two
+  // processes must never train one directory, so wait for it (a shared directory store is the only such case).
+  if (host.store.kind === "directory") {
+    const deadline = Date.now() + 60_000;
+    while (api.liveStatus(dir).state === "running" && Date.now() < deadline) await sleep(500);
   }
   // A store of files has no empty folders: a run restored on another host gets the ones the trainer writes into.
   const layout = api.runPaths(dir);

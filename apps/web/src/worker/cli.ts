@@ -55,7 +55,13 @@ async function main(): Promise<void> {
   const device = await checkDevice(env.WORKER_DEVICE);
   const here = path.dirname(fileURLToPath(import.meta.url));
   const workDir = path.resolve(env.WORKER_DATA_DIR);
-  const database = await openDatabase({ dataDir: workDir, databaseUrl: env.DATABASE_URL, migrate: false });
+  const database = await openDatabase({ dataDir: workDir, databaseUrl: env.DATABASE_URL, migrate: false }).catch(
+    (err: Error) => {
+      throw new Error(
+        `cannot use the database at DATABASE_URL (${err.message}); is the portal's PostgreSQL reachable?`,
+      );
+    },
+  );
   const boss = await startBoss(database, { instanceName: env.WORKER_NAME, supervise: true });
   const events = new JobEventLog(database.db);
   const store =
