@@ -82,7 +82,9 @@ describe("evaluate --sweep", () => {
     expect(evaluation.mnistFid).toBe(plain.mnistFid); // evaluate's own numbers stay
     const markdown = readFileSync(runPaths(generator).cardMarkdown, "utf8");
     expect(markdown).toContain("## Quality per compute");
-    expect(markdown).toContain("| sampler | 1 | 2 | 3 | 4 |");
+    // Columns are the budgets; Heun's 2N − 1 evaluations stand in brackets under the budget they fit.
+    expect(markdown).toContain("| sampler | 2 | 4 |");
+    expect(markdown).toMatch(/\| flow-heun \| [\d.]+, [\d.]+ % \(1\) \| [\d.]+, [\d.]+ % \(3\) \|/);
     expect(markdown).toContain("![quality per compute](sweep.png)");
     const png = readFileSync(path.join(generator, "sweep.png"));
     expect(png.subarray(1, 4).toString()).toBe("PNG");
