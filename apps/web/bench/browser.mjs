@@ -65,7 +65,7 @@ async function serverRun(seed) {
 }
 
 async function browserRun(page, seed) {
-  await page.getByLabel("Seed").fill(String(seed));
+  await page.locator("#seed").fill(String(seed));
   await page.getByRole("button", { name: "Generate", exact: true }).click();
   const progress = page.getByTestId("browser-progress");
   // The click resets the panel at once; then wait for this run's end.
