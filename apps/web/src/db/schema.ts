@@ -29,6 +29,8 @@ export const generations = pgTable("generations", {
   attempts: integer("attempts").notNull().default(0),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   finishedAt: timestamp("finished_at", { withTimezone: true }),
+  /** Set by a delete: the row is hidden and can be restored (Undo) until it is purged a while later. */
+  deletedAt: timestamp("deleted_at", { withTimezone: true }),
   /** Set when a browser tab ran it (onnxruntime-web) and sent the result: which backend and how many threads. */
   ranIn: jsonb("ran_in").$type<{
     readonly where: "browser";

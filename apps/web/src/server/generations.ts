@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { and, desc, eq, inArray, isNull, lt } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, isNotNull, isNull, lt, type SQL, sql } from "drizzle-orm";
 import type { PgBoss } from "pg-boss";
 import type { Database } from "@/db/client";
 import { generations, uploads } from "@/db/schema";
@@ -130,16 +130,33 @@ export class Generations {
     return view(row);
   }
 
-  async list(opts: { procedures?: Procedure[]; limit: number; before?: string }): Promise<GenerationView[]> {
+  /**
+   * History, newest first, with filters. Paging is by the composite cursor (createdAt, id) of the last row seen, in
+   * milliseconds as the API shows them, so rows created in the same millisecond are neither skipped nor repeated.
+   * Deleted rows (waiting for purge) are left out.
+   */
+  async list(opts: HistoryQuery): Promise<GenerationView[]> {
+    // The order and the cursor both use the millisecond the API shows, not PostgreSQL's microseconds.
+    const ms = sql`date_trunc('milliseconds', ${generations.createdAt})`;
+    const text = opts.text && `%${opts.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const where = and(
+      isNull(generations.deletedAt),
       opts.procedures ? inArray(generations.procedure, opts.procedures) : undefined,
+      opts.modelId ? eq(generations.modelId, opts.modelId) : undefined,
+      opts.seed !== undefined ? sql`${generations.recipe}->>'seed' = ${String(opts.seed)}` : undefined,
+      text ? promptMatches(text) : undefined,
+      opts.from ? gte(generations.createdAt, new Date(opts.from)) : undefined,
+      opts.to ? lt(generations.createdAt, new Date(opts.to)) : undefined,
       opts.before ? lt(generations.createdAt, new Date(opts.before)) : undefined,
+      opts.cursor
+        ? sql`(${ms}, ${generations.id}) < (${new Date(opts.cursor.createdAt).toISOString()}::timestamptz, ${opts.cursor.id})`
+        : undefined,
     );
     const rows = await this.db
       .select()
       .from(generations)
       .where(where)
-      .orderBy(desc(generations.createdAt))
+      .orderBy(desc(ms), desc(generations.id))
       .limit(opts.limit);
     return rows.map(view);
   }
@@ -162,12 +179,42 @@ export class Generations {
     return true;
   }
 
+  /**
+   * Deletes a generation softly: it leaves the history at once and can be restored (Undo) for `UNDO_MS`; rows deleted
+   * longer ago than that are purged (row, events and images) on the next delete.
+   */
   async delete(id: string): Promise<void> {
     await this.get(id);
     await this.cancel(id);
-    await this.db.delete(generations).where(eq(generations.id, id));
-    await this.log.deleteJob(id);
-    await this.store.remove(`artifacts/generations/${id}`);
+    await this.db
+      .update(generations)
+      .set({ deletedAt: new Date() })
+      .where(and(eq(generations.id, id), isNull(generations.deletedAt)));
+    await this.purgeDeleted();
+  }
+
+  /** Brings a deleted generation back, while it is not purged yet. */
+  async restore(id: string): Promise<boolean> {
+    const restored = await this.db
+      .update(generations)
+      .set({ deletedAt: null })
+      .where(and(eq(generations.id, id), isNotNull(generations.deletedAt)))
+      .returning({ id: generations.id });
+    if (restored.length === 0) await this.get(id); // NOT_FOUND once purged
+    return restored.length > 0;
+  }
+
+  /** Removes for good what was deleted more than `UNDO_MS` ago. */
+  async purgeDeleted(now = Date.now()): Promise<number> {
+    const purged = await this.db
+      .delete(generations)
+      .where(lt(generations.deletedAt, new Date(now - UNDO_MS)))
+      .returning({ id: generations.id });
+    for (const { id } of purged) {
+      await this.log.deleteJob(id);
+      await this.store.remove(`artifacts/generations/${id}`);
+    }
+    return purged.length;
   }
 
   /** The job's events after `afterSeq`, live until it ends, whichever host runs it. */
@@ -228,6 +275,30 @@ export class Generations {
     const [row] = await this.db.select().from(uploads).where(eq(uploads.id, id));
     return row;
   }
+}
+
+/** How long a deleted generation can be restored before a later delete purges it. */
+export const UNDO_MS = 10 * 60_000;
+
+/** What the history can be filtered by; `cursor` is the last row of the previous page. */
+export interface HistoryQuery {
+  readonly procedures?: Procedure[];
+  readonly modelId?: string;
+  /** Part of any prompt of the recipe (case-insensitive). */
+  readonly text?: string;
+  readonly seed?: number;
+  /** Created at or after `from` and before `to` (ISO date-times). */
+  readonly from?: string;
+  readonly to?: string;
+  readonly limit: number;
+  readonly before?: string;
+  readonly cursor?: { readonly createdAt: string; readonly id: string };
+}
+
+/** A LIKE pattern against every prompt field a recipe has (prompts, prompt, parts, low and high prompts). */
+function promptMatches(pattern: string): SQL {
+  const r = generations.recipe;
+  return sql`(${r}->>'prompt' ilike ${pattern} or ${r}->>'prompts' ilike ${pattern} or ${r}->>'parts' ilike ${pattern} or ${r}->>'lowPrompt' ilike ${pattern} or ${r}->>'highPrompt' ilike ${pattern})`;
 }
 
 function view(row: typeof generations.$inferSelect): GenerationView {

@@ -5,6 +5,7 @@ import { browserInput, importBrowserResult, withRanIn } from "@/server/browser-r
 import { browserInputInput, browserResultInput } from "@/shared/browser-results";
 import { PROCEDURES, recipe } from "@/shared/recipes";
 import { generationEventsInput } from "@/shared/stream-cursors";
+import { text } from "@/shared/text";
 import { publicProcedure, teamProcedure } from "../trpc";
 
 const id = z.object({ id: z.uuid("id: not a generation id") });
@@ -28,6 +29,11 @@ export const generationsRouter = {
     await ctx.services.generations.delete(input.id);
     return { deleted: true };
   }),
+
+  /** Undoes a delete (until the row is purged, see `UNDO_MS`). */
+  restore: teamProcedure.input(id).mutation(async ({ ctx, input }) => ({
+    restored: await ctx.services.generations.restore(input.id),
+  })),
 
   get: publicProcedure
     .input(id)
@@ -58,6 +64,22 @@ export const generationsRouter = {
           .max(100, "limit: at most 100")
           .default(30),
         before: z.iso.datetime("before: an ISO date-time such as 2026-01-31T12:00:00Z").optional(),
+        modelId: text("modelId", { min: 1, max: 100 }).optional(),
+        text: text("text", { max: 200, trim: true }).optional(),
+        seed: z
+          .int("seed: a whole number")
+          .min(0, "seed: 0 or more")
+          .max(2 ** 32 - 1, "seed: too large")
+          .optional(),
+        from: z.iso.datetime("from: an ISO date-time such as 2026-01-31T00:00:00Z").optional(),
+        to: z.iso.datetime("to: an ISO date-time such as 2026-02-01T00:00:00Z").optional(),
+        /** The last row of the previous page: its `createdAt` and `id`. */
+        cursor: z
+          .object({
+            createdAt: z.iso.datetime("cursor.createdAt: an ISO date-time"),
+            id: text("cursor.id", { min: 1, max: 100 }),
+          })
+          .optional(),
       }),
     )
     .query(async ({ ctx, input }) => withRanIn(ctx.services, await ctx.services.generations.list(input))),
