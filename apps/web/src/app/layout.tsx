@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { AppNav } from "@/components/app-nav";
+import { RecipeDrop } from "@/components/recipe-drop";
 import { TRPCReactProvider } from "@/trpc/react";
 import "./globals.css";
 
@@ -16,6 +17,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <TRPCReactProvider>
           <AppNav />
           <main className="mx-auto max-w-7xl px-4 py-10 sm:px-6">{children}</main>
+          <RecipeDrop />
         </TRPCReactProvider>
       </body>
     </html>

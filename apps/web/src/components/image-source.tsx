@@ -2,6 +2,7 @@
 
 import { Button, cx, Notice, PaintCanvas, PixelImage } from "@diffusion-studio/ui";
 import { useState } from "react";
+import { useSentSource } from "@/hooks/recipe-inbox";
 import { type Uploaded, useUpload } from "@/hooks/use-upload";
 
 export interface ImageSourceProps {
@@ -20,6 +21,16 @@ export function ImageSource({ width, height, onChange, error }: ImageSourceProps
   // Each tab keeps its own image, and switching tabs makes that one the source: the job always runs on what is shown.
   const [sketch, setSketch] = useState<Uploaded>();
   const [file, setFile] = useState<Uploaded>();
+  const [note, setNote] = useState<string>();
+  // "Use as source", a recalled recipe's image, or a dropped PNG without a recipe.
+  useSentSource(async (sent) => {
+    setTab("upload");
+    setNote(sent.note);
+    const uploaded =
+      sent.uploaded ?? (sent.url ? await fetch(sent.url).then(async (r) => upload(await r.blob())) : undefined);
+    setFile(uploaded);
+    onChange(uploaded);
+  });
   const choose = (t: "draw" | "upload") => {
     setTab(t);
     onChange(t === "draw" ? sketch : file);
@@ -87,6 +98,11 @@ export function ImageSource({ width, height, onChange, error }: ImageSourceProps
         </label>
         {file && <PixelImage src={file.url} alt="uploaded source" size={96} fit="natural" />}
       </div>
+      {note && tab === "upload" && (
+        <p className="text-xs text-amber-200" data-testid="source-note">
+          {note}
+        </p>
+      )}
       {pending && <p className="text-xs text-neutral-500">Uploading…</p>}
       {(uploadError || error) && (
         <Notice tone="error" title="Image not accepted">

@@ -1,6 +1,7 @@
 "use client";
 
 import { Button, Field, Panel, TextInput } from "@diffusion-studio/ui";
+import { useSearchParams } from "next/navigation";
 import { useCallback, useState } from "react";
 import { BrowserRunPanel, RunInBrowserToggle } from "@/browser/browser-run-progress";
 import { useRunHere } from "@/browser/use-browser-run";
@@ -13,6 +14,7 @@ import { ModelPicker, useModelChoice } from "@/components/model-picker";
 import { fitPrompt, PromptSuggestions, promptHint } from "@/components/prompt-suggestions";
 import { SamplingFields } from "@/components/sampling-fields";
 import { Tabs } from "@/components/tabs";
+import { useRecall } from "@/hooks/recipe-inbox";
 import { useRecipeForm } from "@/hooks/use-recipe-form";
 import type { Uploaded } from "@/hooks/use-upload";
 import type { ModelInfo } from "@/shared/models";
@@ -35,7 +37,9 @@ function parseLevels(text: string): number[] {
 }
 
 export function EditsWorkbench() {
-  const [mode, setMode] = useState<Mode>("sdedit");
+  // `?mode=inpaint` when a result is sent here as the source to inpaint.
+  const params = useSearchParams();
+  const [mode, setMode] = useState<Mode>(() => TABS.find((t) => t.id === params.get("mode"))?.id ?? "sdedit");
   const [prompt, setPrompt] = useState("a handwritten 7");
   const procedure = mode === "inpaint" ? "inpaint" : "sdedit";
   const [sampling, setSampling] = useState({ steps: 30, guidance: 7, seed: 0 });
@@ -44,6 +48,14 @@ export function EditsWorkbench() {
     setPrompt((p) => fitPrompt(p, m));
   }, []);
   const { modelId, setModelId, model } = useModelChoice(procedure, applyDefaults);
+  useRecall(["sdedit", "inpaint"], model, (r) => {
+    if (r.procedure !== "sdedit" && r.procedure !== "inpaint") return;
+    setMode(r.procedure);
+    setModelId(r.modelId);
+    setPrompt(r.prompt);
+    setSampling({ steps: r.steps, guidance: r.guidance, seed: r.seed });
+    if (r.procedure === "sdedit") setLevels(r.iStarts.join(", "));
+  });
   const here = useRunHere(model);
   const [image, setImage] = useState<Uploaded>();
   const [mask, setMask] = useState<Uploaded>();

@@ -12,6 +12,7 @@ import { NumberField } from "@/components/number-field";
 import { fitPrompt, PromptSuggestions, promptHint } from "@/components/prompt-suggestions";
 import { SamplingFields } from "@/components/sampling-fields";
 import { Tabs } from "@/components/tabs";
+import { useRecall } from "@/hooks/recipe-inbox";
 import { useRecipeForm } from "@/hooks/use-recipe-form";
 import type { ModelInfo } from "@/shared/models";
 import { anagramRecipe, hybridRecipe, VIEWS, type View } from "@/shared/recipes";
@@ -41,6 +42,18 @@ export function IllusionsWorkbench() {
   const { modelId, setModelId, model } = useModelChoice(mode, applyDefaults);
   const here = useRunHere(model);
   const [sigma, setSigma] = useState(2);
+  useRecall(["anagram", "hybrid"], model, (r) => {
+    if (r.procedure !== "anagram" && r.procedure !== "hybrid") return;
+    setMode(r.procedure);
+    setModelId(r.modelId);
+    setSampling({ steps: r.steps, guidance: r.guidance, seed: r.seed });
+    if (r.procedure === "anagram") setParts(r.parts);
+    else {
+      setLow(r.lowPrompt);
+      setHigh(r.highPrompt);
+      setSigma(r.sigma);
+    }
+  });
   const anagram = useRecipeForm(anagramRecipe);
   const hybrid = useRecipeForm(hybridRecipe);
   const form = mode === "anagram" ? anagram : hybrid;

@@ -13,6 +13,7 @@ import { NumberField } from "@/components/number-field";
 import { fitPrompt, PromptSuggestions, promptHint } from "@/components/prompt-suggestions";
 import { SamplingFields } from "@/components/sampling-fields";
 import { Tabs } from "@/components/tabs";
+import { useRecall } from "@/hooks/recipe-inbox";
 import { useRecipeForm } from "@/hooks/use-recipe-form";
 import type { Uploaded } from "@/hooks/use-upload";
 import type { ModelInfo } from "@/shared/models";
@@ -40,6 +41,24 @@ export function LabWorkbench() {
   const [ts, setTs] = useState("250, 500, 750");
   const [iStart, setIStart] = useState(10);
   const [batch, setBatch] = useState(4);
+  useRecall(["forward", "denoise-compare", "cfg-compare"], model, (r) => {
+    setModelId(r.modelId);
+    if (r.procedure === "forward") {
+      setMode("forward");
+      setTs(r.ts.join(", "));
+      setSampling((s) => ({ ...s, seed: r.seed }));
+    } else if (r.procedure === "denoise-compare") {
+      setMode("denoise-compare");
+      setIStart(r.iStart);
+      setPrompt(r.prompt);
+      setSampling((s) => ({ ...s, seed: r.seed }));
+    } else if (r.procedure === "cfg-compare") {
+      setMode("cfg-compare");
+      setPrompt(r.prompt);
+      setBatch(r.batch);
+      setSampling({ steps: r.steps, guidance: r.guidance, seed: r.seed });
+    }
+  });
   const forward = useRecipeForm(forwardRecipe);
   const denoise = useRecipeForm(denoiseCompareRecipe);
   const cfg = useRecipeForm(cfgCompareRecipe);

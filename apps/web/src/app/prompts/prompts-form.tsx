@@ -11,6 +11,7 @@ import { ModelPicker, useModelChoice } from "@/components/model-picker";
 import { NumberField } from "@/components/number-field";
 import { fitPrompt, promptHint } from "@/components/prompt-suggestions";
 import { SamplingFields } from "@/components/sampling-fields";
+import { useRecall } from "@/hooks/recipe-inbox";
 import { useRecipeForm } from "@/hooks/use-recipe-form";
 import type { ModelInfo } from "@/shared/models";
 import { generateRecipe, LIMITS } from "@/shared/recipes";
@@ -38,6 +39,15 @@ export function PromptsForm() {
     if (m.upscale) setUpscale((u) => ({ ...u, steps: m.upscale!.steps, guidance: m.upscale!.guidance }));
   }, []);
   const { modelId, setModelId, model } = useModelChoice("generate", applyDefaults);
+  // A dropped PNG's recipe or a history item's "Edit recipe": fills the form, runs nothing.
+  useRecall(["generate"], model, (r) => {
+    if (r.procedure !== "generate") return;
+    setModelId(r.modelId);
+    setPrompts(r.prompts.join("\n"));
+    setSampling({ steps: r.steps, guidance: r.guidance, seed: r.seed });
+    setBatch(r.batch);
+    setUpscale((u) => (r.upscale ? { on: true, ...r.upscale } : { ...u, on: false }));
+  });
   const here = useRunHere(model);
   const storedOnly = model?.conditioning.type === "text" && !model.conditioning.freeText;
 
@@ -117,8 +127,8 @@ export function PromptsForm() {
               error={form.errors.upscale}
             />
           )}
-          <FormErrors errors={form.errors} inline={INLINE} />
           <RunInBrowserToggle here={here} />
+          <FormErrors errors={form.errors} inline={INLINE} />
           <Button type="submit" disabled={form.pending || here.active}>
             {form.pending ? "Submitting…" : "Generate"}
           </Button>
@@ -131,7 +141,8 @@ export function PromptsForm() {
             <JobProgress id={form.jobId} />
           </Panel>
         )}
-        <GenerationList procedures={["generate", "cfg-compare"]} />
+        {/* Lab runs (CFG on/off included) stay in the Lab's history. */}
+        <GenerationList procedures={["generate"]} />
       </div>
     </div>
   );

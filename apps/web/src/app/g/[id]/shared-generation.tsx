@@ -15,5 +15,5 @@ export function SharedGeneration({ id }: { id: string }) {
         {q.error.message}
       </Notice>
     );
-  return q.data ? <GenerationCard generation={q.data} imageSize={160} /> : null;
+  return q.data ? <GenerationCard generation={q.data} imageSize={160} readOnly /> : null;
 }
