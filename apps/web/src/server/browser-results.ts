@@ -7,6 +7,8 @@ import sharp, { type OutputInfo } from "sharp";
 import { generations, type StoredImage, uploads } from "@/db/schema";
 import { type BrowserResultInput, expectedImageCount } from "@/shared/browser-results";
 import { ApiError } from "@/shared/errors";
+import { imageRecipe, recipeChunks } from "@/shared/image-recipe";
+import { addPngText } from "@/shared/png-text";
 import { MNIST_PIXELS, readImage, readMask } from "@/worker/images";
 import type { Services } from "./services";
 
@@ -42,7 +44,7 @@ export async function importBrowserResult(services: Services, input: BrowserResu
     throw new ApiError("BAD_REQUEST", `images: this recipe makes ${expected} images (got ${input.images.length})`);
   }
   const [channels, height, width] = info.shape;
-  const pngs: Buffer[] = [];
+  const pngs: Uint8Array[] = [];
   for (const [k, image] of input.images.entries()) {
     const field = `images.${k}.png`;
     const bytes = Buffer.from(image.png, "base64");
@@ -62,7 +64,9 @@ export async function importBrowserResult(services: Services, input: BrowserResu
     }
     let png = sharp(raw.data, { raw: { width, height, channels: raw.info.channels } });
     if (channels === 1) png = png.toColourspace("b-w");
-    pngs.push(await png.png().toBuffer());
+    // With the recipe chunks a worker writes (src/worker/job.ts), so a browser result travels with its recipe too.
+    const meta = imageRecipe(recipe, info, { index: k, label: image.label, kind: "result", width, height });
+    pngs.push(addPngText(await png.png().toBuffer(), recipeChunks(meta, info.defaults.steps)));
   }
   const id = randomUUID();
   const images: StoredImage[] = [];

@@ -9,6 +9,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCaller } from "@/server/api/root";
 import { createContext } from "@/server/api/trpc";
+import { importBrowserResult } from "@/server/browser-results";
 import { contactSheet, imageDownload, zipDownload } from "@/server/downloads";
 import { imageFileName, imageRecipe, readImageRecipe, recipeChunks } from "@/shared/image-recipe";
 import type { JobEvent } from "@/shared/jobs";
@@ -158,6 +159,18 @@ describe("the recipe travels with the image", () => {
       if (name.endsWith(".png"))
         expect(JSON.parse(pngText(Buffer.from(bytes))["diffusion-studio:recipe"]!).recipe).toEqual(recipe);
     }
+    // A browser tab's result is stored with the same chunks: the same pixels give the worker's very bytes.
+    const pngs = await Promise.all(done.images.map((i) => fs.readFile(fileOf(i.url))));
+    const imported = await importBrowserResult(services, {
+      recipe,
+      images: pngs.map((png, k) => ({ png: png.toString("base64"), label: done.images[k]!.label })),
+      ranIn: { backend: "wasm", threads: 1 },
+    });
+    const fromBrowser = await services.generations.get(imported);
+    for (const [k, image] of fromBrowser.images.entries()) {
+      expect((await fs.readFile(fileOf(image.url))).equals(pngs[k]!)).toBe(true);
+    }
+
     const sheet = await contactSheet(services, g);
     expect(sheet.name).toBe("7-seed9-test-flow-class-sheet.png");
     const sheetText = pngText(Buffer.from(sheet.body));
