@@ -43,6 +43,21 @@ const BASE: Record<string, Record<string, unknown>> = {
   "training.start": { experiment: "no-such-experiment", overrides: {} },
   "training.estimate": { experiment: "no-such-experiment", overrides: {} },
   "models.get": { id: "no-such-model" },
+  "generations.browserInput": { modelId: "no-such-model", uploadId: crypto.randomUUID(), input: "image" },
+  "generations.importBrowserResult": {
+    recipe: {
+      procedure: "generate",
+      modelId: "no-such-model",
+      prompts: ["a handwritten 7"],
+      steps: 10,
+      guidance: 5,
+      seed: 0,
+      batch: 1,
+    },
+    images: [{ png: "iVBORw0KGgo=", label: "7" }],
+    ranIn: { backend: "wasm", threads: 1 },
+  },
+  "system.retryDeadLetter": { id: crypto.randomUUID() },
 };
 const baseFor = (path: string) =>
   BASE[path] ??
