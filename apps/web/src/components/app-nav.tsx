@@ -12,6 +12,7 @@ const LINKS = [
   { href: "/illusions", label: "Illusions" },
   { href: "/lab", label: "Lab" },
   { href: "/training", label: "Training" },
+  { href: "/workers", label: "Workers" },
 ] as const;
 
 /** The top bar: sections, and the server's state (database, queue, whether this browser may run jobs). */

@@ -1,10 +1,11 @@
 "use client";
 
 import { Button, Field, Notice, Panel, Select, TextArea } from "@diffusion-studio/ui";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { NumberField } from "@/components/number-field";
 import { useTRPC } from "@/trpc/react";
+import { formatMb } from "./run-state";
 
 const FIELDS = [
   { key: "epochs", label: "Epochs", step: 1 },
@@ -65,17 +66,38 @@ export function LaunchForm({ onStarted }: { onStarted: (id: string) => void }) {
     if (selected) setValues({ ...selected.defaults });
   }, [selected]);
 
-  const submit = () => {
-    if (!selected) return;
+  /** The launch the form describes now: the fields that differ from the defaults, and the extra lines. */
+  const launch = (): { overrides: Record<string, string | number | boolean>; error?: string } => {
     const parsed = parseExtra(extra);
-    if (parsed.error) return setError(parsed.error);
     const overrides: Record<string, string | number | boolean> = {};
     for (const f of FIELDS) {
       const v = values[f.key];
-      if (v !== undefined && v !== selected.defaults[f.key]) overrides[f.key] = v;
+      if (v !== undefined && v !== selected?.defaults[f.key]) overrides[f.key] = v;
     }
+    return { overrides: { ...overrides, ...parsed.overrides }, error: parsed.error };
+  };
+  const current = launch();
+  const complete = FIELDS.every((f) => Number.isFinite(values[f.key]));
+  // The trainer's own estimate for these overrides; the experiment's defaults answer until it arrives.
+  const estimate = useQuery({
+    ...trpc.training.estimate.queryOptions({ experiment: name, overrides: current.overrides }),
+    enabled: Boolean(selected) && complete && !current.error,
+    placeholderData: keepPreviousData,
+    retry: false,
+  });
+  const memory =
+    estimate.data ??
+    (selected && Object.keys(current.overrides).length === 0
+      ? { memoryMb: selected.memoryMb, maxMemoryMb: selected.maxMemoryMb, steps: undefined, problem: null }
+      : undefined);
+
+  const submit = () => {
+    if (!selected) return;
+    if (current.error) return setError(current.error);
+    // Refused here rather than by the server: the same message, before anything is queued.
+    if (estimate.data?.problem) return setError(estimate.data.problem);
     setError(undefined);
-    start.mutate({ experiment: selected.name, overrides: { ...overrides, ...parsed.overrides } });
+    start.mutate({ experiment: selected.name, overrides: current.overrides });
   };
 
   return (
@@ -116,6 +138,23 @@ export function LaunchForm({ onStarted }: { onStarted: (id: string) => void }) {
         >
           <TextArea id="extra" rows={2} value={extra} onChange={(e) => setExtra(e.target.value)} />
         </Field>
+        {memory && (
+          <p
+            className={memory.problem ? "text-sm text-amber-300" : "text-sm text-neutral-400"}
+            data-testid="run-estimate"
+          >
+            Estimated memory <span className="tabular-nums text-neutral-200">{formatMb(memory.memoryMb)}</span> of{" "}
+            <span className="tabular-nums">{formatMb(memory.maxMemoryMb)}</span> allowed per run
+            {memory.steps !== undefined && (
+              <>
+                {" "}
+                · <span className="tabular-nums">{memory.steps.toLocaleString("en-US")}</span> steps
+              </>
+            )}
+            {memory.problem && <> — too large: lower batch or hidden width</>}
+          </p>
+        )}
+        {estimate.error && !current.error && <p className="text-sm text-amber-300">{estimate.error.message}</p>}
         {error && (
           <Notice tone="error" title="Not started">
             <pre className="whitespace-pre-wrap font-sans">{error}</pre>

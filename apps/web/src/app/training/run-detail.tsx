@@ -5,7 +5,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import Link from "next/link";
 import { useTRPC } from "@/trpc/react";
-import { stateTone } from "./run-state";
+import { formatMb, isActive, stateDetail, stateTone } from "./run-state";
 
 /** One run, live: loss curve, the latest sample grid and all earlier ones, evaluation; cancel, resume, promote. */
 export function RunDetail({ id }: { id: string }) {
@@ -40,14 +40,16 @@ export function RunDetail({ id }: { id: string }) {
   const d = detail.data;
   if (detail.error) return <Notice tone="error">{detail.error.message}</Notice>;
   if (!d) return <p className="text-sm text-neutral-500">Loading run…</p>;
-  const running = d.status.state === "running" || d.status.state === "created";
+  const running = isActive(d.status.state);
+  const detailLine = stateDetail({ state: d.status.state, position: d.position, worker: d.worker });
   const latest = d.grids.at(-1);
 
   return (
     <Panel
       title={
-        <span className="flex items-center gap-2">
-          {d.config.experiment} <span className="font-normal text-neutral-500">{id}</span>
+        <span className="flex flex-wrap items-baseline gap-x-2">
+          <span className="whitespace-nowrap">{d.config.experiment}</span>{" "}
+          <span className="break-all font-normal text-neutral-500">{id}</span>
         </span>
       }
       actions={
@@ -78,6 +80,31 @@ export function RunDetail({ id }: { id: string }) {
       }
     >
       <div className="flex flex-col gap-6" data-testid="run-detail" data-state={d.status.state}>
+        <dl className="flex flex-wrap gap-x-6 gap-y-1 text-sm" data-testid="run-facts">
+          {detailLine && (
+            <div className="flex gap-2">
+              <dt className="sr-only">State</dt>
+              <dd className="text-neutral-200">{detailLine}</dd>
+            </div>
+          )}
+          {d.worker && !isActive(d.status.state) && (
+            <div className="flex gap-2">
+              <dt className="text-neutral-500">Worker</dt>
+              <dd className="text-neutral-200">{d.worker}</dd>
+            </div>
+          )}
+          {d.memoryMb !== null && (
+            <div className="flex gap-2">
+              <dt className="text-neutral-500">Estimated memory</dt>
+              <dd className="tabular-nums text-neutral-200">{formatMb(d.memoryMb)}</dd>
+            </div>
+          )}
+        </dl>
+        {d.status.state === "failed" && d.error && (
+          <Notice tone="error" title="The run failed">
+            <pre className="whitespace-pre-wrap break-words font-sans">{d.error}</pre>
+          </Notice>
+        )}
         <ProgressBar
           value={d.status.totalSteps ? d.status.step / d.status.totalSteps : 0}
           label={`step ${d.status.step}/${d.status.totalSteps}`}

@@ -7,6 +7,7 @@ export function stateTone(state: string): BadgeTone {
     case "failed":
       return "error";
     case "cancelled":
+    case "cancelling":
       return "warning";
     case "running":
     case "created":
@@ -14,4 +15,30 @@ export function stateTone(state: string): BadgeTone {
     default:
       return "neutral";
   }
+}
+
+/** Runs that have not ended: a worker runs them, or they wait for one. Cancel applies to these. */
+export function isActive(state: string): boolean {
+  return state === "queued" || state === "created" || state === "running";
+}
+
+/** What a run is doing, in words, beside its state badge ("position 2 in the queue", "on gpu-box-1"). */
+export function stateDetail(run: { state: string; position: number | null; worker: string | null }): string | null {
+  switch (run.state) {
+    case "queued":
+      return run.position ? `position ${run.position} in the queue` : "waiting for a worker";
+    case "created":
+      return run.worker ? `starting on ${run.worker}` : "starting";
+    case "running":
+      return run.worker ? `on ${run.worker}` : null;
+    case "cancelling":
+      return "stopping: saving a checkpoint…";
+    default:
+      return null;
+  }
+}
+
+/** 1147 → "1,147 MB", 5513 → "5.4 GB". */
+export function formatMb(mb: number): string {
+  return mb >= 2048 ? `${(mb / 1024).toFixed(1)} GB` : `${mb.toLocaleString("en-US")} MB`;
 }

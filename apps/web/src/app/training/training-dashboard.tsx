@@ -2,25 +2,32 @@
 
 import { Badge, LineChart, Panel } from "@diffusion-studio/ui";
 import { useQueries, useQuery } from "@tanstack/react-query";
+import { useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { useTRPC } from "@/trpc/react";
 import { LaunchForm } from "./launch-form";
 import { RunDetail } from "./run-detail";
-import { stateTone } from "./run-state";
+import { stateDetail, stateTone } from "./run-state";
 
 const COLORS = ["#818cf8", "#f472b6", "#34d399", "#fbbf24", "#60a5fa", "#f87171"];
 
 export function TrainingDashboard() {
   const trpc = useTRPC();
   const runs = useQuery({ ...trpc.training.list.queryOptions(), refetchInterval: 3000 });
-  const [selected, setSelected] = useState<string>();
+  const router = useRouter();
+  // `?run=<id>` opens that run (the Workers page links here); picking a run keeps the address in step.
+  const [selected, setSelected] = useState<string | undefined>(useSearchParams().get("run") ?? undefined);
   const [compare, setCompare] = useState<string[]>([]);
   const current = selected ?? runs.data?.[0]?.id;
+  const select = (id: string) => {
+    setSelected(id);
+    router.replace(`/training?run=${encodeURIComponent(id)}`, { scroll: false });
+  };
 
   return (
     <div className="grid grid-cols-1 gap-8 lg:grid-cols-[380px_1fr]">
       <div className="flex flex-col gap-6 self-start">
-        <LaunchForm onStarted={setSelected} />
+        <LaunchForm onStarted={select} />
       </div>
       <div className="flex min-w-0 flex-col gap-6">
         <Panel title="Runs">
@@ -41,7 +48,7 @@ export function TrainingDashboard() {
                     <tr
                       key={r.id}
                       className={r.id === current ? "bg-neutral-800/50" : "cursor-pointer hover:bg-neutral-800/30"}
-                      onClick={() => setSelected(r.id)}
+                      onClick={() => select(r.id)}
                     >
                       <td className="py-2 pl-2">
                         <div className="font-medium text-neutral-100">{r.experiment}</div>
@@ -58,6 +65,7 @@ export function TrainingDashboard() {
                           <Badge tone={stateTone(r.state)}>{r.state}</Badge>
                           {r.promotedModelId && <Badge tone="success">promoted</Badge>}
                         </div>
+                        {stateDetail(r) && <div className="mt-0.5 text-xs text-neutral-500">{stateDetail(r)}</div>}
                       </td>
                       <td className="px-3 tabular-nums text-neutral-300">
                         {r.step}/{r.totalSteps}
