@@ -50,6 +50,9 @@ async function dropFile(page: Page, name: string, bytes: Buffer) {
 /** Submits the form and waits for its new history card to finish. */
 async function runAndWait(page: Page, button: string): Promise<Locator> {
   const cards = page.getByTestId("generation-card");
+  // The history must have loaded before it is counted.
+  await expect(page.getByTestId("history-search")).toBeVisible();
+  await expect(page.getByText("Loading…", { exact: true })).toHaveCount(0);
   const before = await cards.count();
   await page.getByRole("button", { name: button, exact: true }).click();
   await expect(cards).toHaveCount(before + 1, { timeout: 30_000 });
