@@ -55,9 +55,10 @@ export function AppNav() {
                 <span className="h-2 w-2 rounded-full bg-emerald-400" />
                 {s.database === "pglite" ? "PGlite" : "PostgreSQL"}
               </span>
-              <span>
-                queue {s.queue.running}/{s.queue.workers} running · {s.queue.waiting} waiting
-              </span>
+              <Link href="/workers" className="hover:underline">
+                {s.queue.running} running · {s.queue.waiting} waiting · {s.queue.workers}{" "}
+                {s.queue.workers === 1 ? "worker" : "workers"}
+              </Link>
               {s.tokenRequired && !s.authorized && (
                 <Link href="/sign-in" className="text-amber-300 hover:underline">
                   sign in to run jobs

@@ -21,6 +21,8 @@ export async function startBoss(database: OpenedDatabase, opts: BossOptions): Pr
     // A dead worker's job should be retried within seconds, not the default minute.
     superviseIntervalSeconds: 2,
     monitorIntervalSeconds: 10,
+    // The Workers page lists a host from its first registry heartbeat (default every 30 s).
+    instanceHeartbeatSeconds: 5,
     schedule: false,
     openTelemetry: { enabled: false },
   } as const;

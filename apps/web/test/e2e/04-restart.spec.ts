@@ -31,7 +31,11 @@ test("a restarted portal still has its generations, uploads, images and training
   let runId: string;
   try {
     const upload = await (
-      await fetch(`${portal.url}/api/uploads`, { method: "POST", body: new Uint8Array(await pngBuffer()) })
+      await fetch(`${portal.url}/api/uploads`, {
+        method: "POST",
+        headers: { "content-type": "image/png" },
+        body: new Uint8Array(await pngBuffer()),
+      })
     ).json();
     const res = await fetch(`${portal.url}/api/trpc/generations.create`, {
       method: "POST",
@@ -48,10 +52,18 @@ test("a restarted portal still has its generations, uploads, images and training
       }),
     });
     generationId = (await res.json()).result.data.id;
-    // A training run long enough to still be going when the portal stops: it is a detached process.
+    // A training run long enough to still be going when the portal stops: a job of the portal's own worker host.
     ({ id: runId } = await mutate<{ id: string }>(portal.url, "training.start", {
       experiment: "flow-class",
-      overrides: { epochs: 2, trainExamples: 8192, hidden: 4, batch: 16, logEvery: 8, "flow.sampleSteps": 2 },
+      overrides: {
+        epochs: 1,
+        trainExamples: 8192,
+        hidden: 4,
+        batch: 16,
+        logEvery: 8,
+        checkpointEvery: 64,
+        "flow.sampleSteps": 2,
+      },
     }));
     await expect
       .poll(
@@ -63,7 +75,7 @@ test("a restarted portal still has its generations, uploads, images and training
       )
       .toBe("done");
     const before = await query<{ status: { state: string; step: number } }>(portal.url, "training.get", { id: runId });
-    expect(["created", "running"]).toContain(before.status.state);
+    expect(["queued", "running"]).toContain(before.status.state);
   } finally {
     await stop(portal.child);
   }
@@ -82,18 +94,17 @@ test("a restarted portal still has its generations, uploads, images and training
     await expect(page.getByTestId("generation-card")).toHaveCount(1);
     await screenshot(page, "after-restart");
 
-    // The training run went on without the portal and finished; the restarted portal shows its result.
+    // The training run is taken up again by the restarted portal (from its last checkpoint) and finishes.
     await expect
       .poll(
         async () =>
           (await query<{ status: { state: string } }>(portal.url, "training.get", { id: runId })).status.state,
-        {
-          timeout: 120_000,
-        },
+        // The interrupted attempt's heartbeat must expire (10 s) before the restarted portal retries it.
+        { timeout: 240_000 },
       )
       .toBe("done");
     const run = await query<{ status: { step: number }; hasModel: boolean }>(portal.url, "training.get", { id: runId });
-    expect(run).toMatchObject({ status: { step: 1024 }, hasModel: true });
+    expect(run).toMatchObject({ status: { step: 512 }, hasModel: true });
   } finally {
     await stop(portal.child);
     await fs.rm(dataDir, { recursive: true, force: true });
