@@ -14,7 +14,7 @@ export type { ModelCard } from "../run/model-card.js";
 export { createRunDir, RunExistsError, RunNotFoundError, type RunState, type RunStatus } from "../run/run-dir.js";
 export { type EmbeddedModel, embeddedModels, embeddedModelsDir } from "./embedded.js";
 export { estimateRunMemoryMb } from "./memory.js";
-export { cancelRun, RunBusyError, type StartedRun, type StartRunOptions, startRun } from "./process.js";
+export { cancelRun, newRunName, RunBusyError, type StartedRun, type StartRunOptions, startRun } from "./process.js";
 export {
   type EventBatch,
   listRuns,

@@ -42,12 +42,14 @@ function defaultCliPath(): string {
   return fileURLToPath(new URL("../cli.js", import.meta.url));
 }
 
-function stamp(): string {
-  return new Date()
+/** A new run's directory name: the experiment and the time to the millisecond (`flow-class-20261205-080237014`). */
+export function newRunName(experiment: string, at: Date = new Date()): string {
+  const stamp = at
     .toISOString()
     .replace(/[-:]/g, "")
     .replace(/\.(\d+)Z$/, "$1")
     .replace("T", "-");
+  return `${experiment}-${stamp}`;
 }
 
 /**
@@ -68,7 +70,7 @@ export function startRun(options: StartRunOptions): StartedRun {
   } else {
     if (!options.experiment) throw new Error("startRun needs `experiment` (a new run) or `resume` (a run directory)");
     const config = resolveConfig(options.experiment, options.overrides ?? {});
-    dir = path.resolve(options.dir ?? path.join(options.root ?? "runs", `${config.experiment}-${stamp()}`));
+    dir = path.resolve(options.dir ?? path.join(options.root ?? "runs", newRunName(config.experiment)));
     createRunDir(dir, config);
   }
   const cli = options.cliPath ?? defaultCliPath();

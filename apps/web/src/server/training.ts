@@ -92,8 +92,8 @@ export class Training {
     const { config, memoryMb } = await this.resolve(experiment, overrides);
     const problem = this.memoryProblem(config, memoryMb);
     if (problem) throw new ApiError("BAD_REQUEST", problem);
-    const { createRunDir } = await trainer();
-    const id = `${config.experiment}-${stamp()}`;
+    const { createRunDir, newRunName } = await trainer();
+    const id = newRunName(config.experiment);
     const prefix = `runs/${id}`;
     createRunDir(await this.store.localDir(prefix), config);
     await this.store.pushDir(await this.store.localDir(prefix), prefix);
@@ -276,12 +276,4 @@ export class Training {
     }
     return row;
   }
-}
-
-function stamp(): string {
-  return new Date()
-    .toISOString()
-    .replace(/[-:]/g, "")
-    .replace(/\.(\d+)Z$/, "$1")
-    .replace("T", "-");
 }
