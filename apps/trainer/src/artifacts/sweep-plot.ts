@@ -64,14 +64,14 @@ export function sweepSpec(sweep: SamplerSweep, title: string): TopLevelSpec {
       data: { values },
       layer: [
         {
-          mark: { type: "line", point: true, color: "#1f4e9c" },
+          mark: { type: "line", point: { color: "#1f4e9c" }, color: "#1f4e9c" },
           encoding: {
             x,
             y: { field: "fid", type: "quantitative", title: "MNIST-FID", axis: { titleColor: "#1f4e9c" } },
           },
         },
         {
-          mark: { type: "line", point: true, color: "#c0392b" },
+          mark: { type: "line", point: { color: "#c0392b" }, color: "#c0392b" },
           encoding: {
             x,
             y: {
