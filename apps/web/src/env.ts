@@ -44,7 +44,7 @@ const schema = z.object({
   /** The device queue new generations and runs are sent to. */
   JOB_DEVICE: z.enum(["cpu", "cuda"]).default("cpu"),
   /** Most model evaluations one generation may ask for (batch × steps × CFG branches × model cost). */
-  GENERATION_MAX_EVALS: z.coerce.number().int().min(100).max(1e9).default(100_000),
+  GENERATION_MAX_EVALS: z.coerce.number().int().min(100).max(1e9).default(200_000),
   /** Most memory one training run may take (MB); larger runs are refused before they are queued. */
   TRAINING_MAX_MEMORY_MB: z.coerce
     .number()
