@@ -61,6 +61,11 @@ export function GenerationList({
   const [picked, setPicked] = useState<string[]>([]);
   const items = list.data?.pages.flat() ?? [];
   const filtered = JSON.stringify(applied) !== JSON.stringify(NO_SEARCH);
+  /** A search field's value and change handler. */
+  const bind = (key: keyof Search) => ({
+    value: search[key],
+    onChange: (e: { target: { value: string } }) => setSearch({ ...search, [key]: e.target.value }),
+  });
   const compare = picked.map((id) => items.find((g) => g.id === id)).filter((g): g is Generation => Boolean(g));
 
   return (
@@ -100,22 +105,11 @@ export function GenerationList({
           title="Search the prompts"
           placeholder="Prompt text"
           className="col-span-2 sm:col-span-1 xl:col-span-2"
-          value={search.text}
-          onChange={(e) => setSearch({ ...search, text: e.target.value })}
+          {...bind("text")}
         />
-        <TextInput
-          title="Filter by seed"
-          placeholder="Seed"
-          inputMode="numeric"
-          value={search.seed}
-          onChange={(e) => setSearch({ ...search, seed: e.target.value })}
-        />
+        <TextInput title="Filter by seed" placeholder="Seed" inputMode="numeric" {...bind("seed")} />
         {procedures.length > 1 && (
-          <Select
-            title="Filter by procedure"
-            value={search.procedure}
-            onChange={(e) => setSearch({ ...search, procedure: e.target.value })}
-          >
+          <Select title="Filter by procedure" {...bind("procedure")}>
             <option value="">All {procedures.join(", ")}</option>
             {procedures.map((p) => (
               <option key={p} value={p}>
@@ -124,11 +118,7 @@ export function GenerationList({
             ))}
           </Select>
         )}
-        <Select
-          title="Filter by model"
-          value={search.modelId}
-          onChange={(e) => setSearch({ ...search, modelId: e.target.value })}
-        >
+        <Select title="Filter by model" {...bind("modelId")}>
           <option value="">All models</option>
           {(models.data ?? []).map((m) => (
             <option key={m.id} value={m.id}>
@@ -136,27 +126,19 @@ export function GenerationList({
             </option>
           ))}
         </Select>
-        <div className="col-span-2 flex items-center gap-2 sm:col-span-3 xl:col-span-6">
-          <label className="flex items-center gap-1 text-xs text-neutral-400">
-            from
-            <input
-              type="date"
-              title="Created on or after"
-              className="rounded-md bg-neutral-950 px-2 py-1 text-xs ring-1 ring-neutral-800"
-              value={search.from}
-              onChange={(e) => setSearch({ ...search, from: e.target.value })}
-            />
-          </label>
-          <label className="flex items-center gap-1 text-xs text-neutral-400">
-            to
-            <input
-              type="date"
-              title="Created on or before"
-              className="rounded-md bg-neutral-950 px-2 py-1 text-xs ring-1 ring-neutral-800"
-              value={search.to}
-              onChange={(e) => setSearch({ ...search, to: e.target.value })}
-            />
-          </label>
+        <div className="col-span-2 flex flex-wrap items-center gap-2 sm:col-span-3 xl:col-span-6">
+          <DateFilter
+            label="from"
+            title="Created on or after"
+            value={search.from}
+            onChange={(from) => setSearch({ ...search, from })}
+          />
+          <DateFilter
+            label="to"
+            title="Created on or before"
+            value={search.to}
+            onChange={(to) => setSearch({ ...search, to })}
+          />
           <div className="ml-auto flex gap-2">
             {filtered && (
               <Button
@@ -205,5 +187,21 @@ export function GenerationList({
       )}
       <UndoToast />
     </div>
+  );
+}
+
+/** One end of the history's date range (a calendar day). */
+function DateFilter(props: { label: string; title: string; value: string; onChange: (day: string) => void }) {
+  return (
+    <label className="flex items-center gap-1 text-xs text-neutral-400">
+      {props.label}
+      <input
+        type="date"
+        title={props.title}
+        className="rounded-md bg-neutral-950 px-2 py-1 text-xs ring-1 ring-neutral-800"
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+    </label>
   );
 }

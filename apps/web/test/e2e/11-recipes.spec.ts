@@ -174,6 +174,8 @@ test("send a result to Edits and inpaint it", async ({ page }) => {
 
 test("history search finds a generation by prompt and seed", async ({ page }) => {
   await page.goto("/prompts");
+  // The model's defaults are filled in once the model list is there; fill the form after that.
+  await expect(page.getByLabel("Model")).toHaveValue("flow-class-d64");
   await page.getByLabel("Prompts").fill("a handwritten 2");
   await page.getByLabel("Images per prompt").fill("1");
   await page.getByLabel("Steps").fill("4");
