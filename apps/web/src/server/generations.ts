@@ -249,26 +249,26 @@ export class Generations {
   private async inputs(recipe: Recipe): Promise<GenerationJob["inputs"]> {
     if (!("imageId" in recipe)) return {};
     const image = await this.upload(recipe.imageId, "imageId");
-    if (!("maskId" in recipe)) return { image };
+    if (!("maskId" in recipe)) return { image: image.key };
     const mask = await this.upload(recipe.maskId, "maskId");
-    const [a, b] = await Promise.all([this.uploadRow(recipe.imageId), this.uploadRow(recipe.maskId)]);
-    if (a && b && (a.width !== b.width || a.height !== b.height)) {
+    if (mask.width !== image.width || mask.height !== image.height) {
       throw new ApiError(
         "BAD_REQUEST",
-        `maskId: the mask is ${b.width}×${b.height} but the image is ${a.width}×${a.height}`,
+        `maskId: the mask is ${mask.width}×${mask.height} but the image is ${image.width}×${image.height}`,
       );
     }
-    return { image, mask };
+    return { image: image.key, mask: mask.key };
   }
 
-  private async upload(id: string, field: string): Promise<string> {
+  /** An upload's store key and size (hosts that share only the database get a copy in the store). */
+  private async upload(id: string, field: string): Promise<{ key: string; width: number; height: number }> {
     const row = await this.uploadRow(id);
     if (!row) throw new ApiError("NOT_FOUND", `${field}: no upload '${id}'`);
     const key = row.path.split(path.sep).join("/");
     if (this.store.kind === "database") {
       await this.store.put(`artifacts/${key}`, await fs.readFile(path.join(this.dataDir.artifacts, row.path)));
     }
-    return key;
+    return { key, width: row.width, height: row.height };
   }
 
   private async uploadRow(id: string) {

@@ -28,32 +28,27 @@ const PROCEDURES = Object.entries(
   appRouter._def.procedures as unknown as Record<string, { _def: { type: ProcedureType } }>,
 ).map(([path, p]) => ({ path, type: p._def.type }));
 
+/** A valid recipe for a model that does not exist: it passes every schema and runs nothing. */
+const RECIPE = {
+  procedure: "generate",
+  modelId: "no-such-model",
+  prompts: ["a handwritten 7"],
+  steps: 10,
+  guidance: 5,
+  seed: 0,
+  batch: 1,
+};
+
 /** A plausible input per procedure, so that one hostile field is what makes it bad (unknown ids: nothing runs). */
 const BASE: Record<string, Record<string, unknown>> = {
-  "generations.create": {
-    procedure: "generate",
-    modelId: "no-such-model",
-    prompts: ["a handwritten 7"],
-    steps: 10,
-    guidance: 5,
-    seed: 0,
-    batch: 1,
-  },
+  "generations.create": RECIPE,
   "generations.list": { limit: 5 },
   "training.start": { experiment: "no-such-experiment", overrides: {} },
   "training.estimate": { experiment: "no-such-experiment", overrides: {} },
   "models.get": { id: "no-such-model" },
   "generations.browserInput": { modelId: "no-such-model", uploadId: crypto.randomUUID(), input: "image" },
   "generations.importBrowserResult": {
-    recipe: {
-      procedure: "generate",
-      modelId: "no-such-model",
-      prompts: ["a handwritten 7"],
-      steps: 10,
-      guidance: 5,
-      seed: 0,
-      batch: 1,
-    },
+    recipe: RECIPE,
     images: [{ png: "iVBORw0KGgo=", label: "7" }],
     ranIn: { backend: "wasm", threads: 1 },
   },
