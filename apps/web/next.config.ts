@@ -3,6 +3,8 @@ import type { NextConfig } from "next";
 const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // Parallel checkouts of the tests (or of people) can build into their own directory.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   // Native or WASM packages load their own files at run time; Node resolves them instead of the bundler.
   serverExternalPackages: ["@electric-sql/pglite", "pg", "sharp", "onnxruntime-node"],
   async headers() {
