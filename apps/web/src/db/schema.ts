@@ -37,6 +37,21 @@ export const generations = pgTable("generations", {
     readonly backend: "webgpu" | "wasm";
     readonly threads: number;
   }>(),
+  /** The parameter grid it is a cell of; grid cells are shown on their grid, not in the galleries' history. */
+  gridId: text("grid_id"),
+});
+
+/**
+ * A parameter grid (X/Y plot): one base recipe swept over one or two parameters, each cell a generation of its own,
+ * enqueued together. `cells` holds the cells' generation ids row by row (y outer, x inner).
+ */
+export const grids = pgTable("grids", {
+  id: text("id").primaryKey(),
+  /** The recipe every cell starts from, as submitted (without its axes). */
+  base: jsonb("base").notNull(),
+  axes: jsonb("axes").notNull(),
+  cells: jsonb("cells").$type<string[]>().notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
 /** Images uploaded or drawn in the browser, decoded and re-encoded as PNG. */
