@@ -1,14 +1,13 @@
 import { type ImageBatch, type PixelRange, type ProgressEvent, Rng } from "@diffusion-studio/core";
 import { decodePng, encodePng } from "@diffusion-studio/models";
+import type { ProgressStage } from "../shared/jobs.ts";
 import type { ModelInfo } from "../shared/models.ts";
 import { promptCondition } from "../shared/prompts.ts";
 import type { TaskContext } from "../worker/job.ts";
 import type { ProcedureJob } from "../worker/procedure-job.ts";
+import { reportsStep } from "../worker/progress.ts";
 import type { Runnable } from "../worker/runnable.ts";
 import type { BrowserImage } from "./protocol.ts";
-
-/** Previews (x_t and x̂0 of the first image) about ten times per run, as the server's jobs publish them. */
-const PREVIEWS_PER_RUN = 10;
 
 /**
  * The browser's side of procedures.ts: the same procedures and sampling policy as a server job, with pictures
@@ -26,7 +25,7 @@ export class BrowserJob implements ProcedureJob {
     readonly ctx: TaskContext,
     private readonly post: {
       readonly image: (image: BrowserImage) => void;
-      readonly progress: (step: number, total: number, previews: BrowserImage[]) => void;
+      readonly progress: (step: number, total: number, previews: BrowserImage[], stage?: ProgressStage) => void;
     },
   ) {
     this.task = { model: { info } };
@@ -57,19 +56,20 @@ export class BrowserJob implements ProcedureJob {
       denoiser: this.model.denoiser,
       sampler: this.model.policy.sampler({ steps }),
       noise: new Rng(seed >>> 0),
-      ...this.progressOptions(steps),
+      ...this.progressOptions(),
     };
   }
 
-  progressOptions(steps: number) {
+  /** The steps a server job reports (`reportsStep`: the first, about ten per run, the last), with previews. */
+  progressOptions(stage?: ProgressStage) {
     return {
       signal: this.ctx.signal,
-      progressEvery: Math.max(1, Math.round(steps / PREVIEWS_PER_RUN)),
       onProgress: async (e: ProgressEvent) => {
+        if (!reportsStep(e.step, e.totalSteps)) return;
         const t = Number.isInteger(e.t) ? String(e.t) : e.t.toFixed(2);
         const range = this.model.pixels.range;
         const previews = [this.png(e.x, 0, `x_t (t=${t})`, range), this.png(e.predOriginal, 0, "x̂0", range)];
-        this.post.progress(e.step, e.totalSteps, previews);
+        this.post.progress(e.step, e.totalSteps, previews, stage);
       },
     };
   }

@@ -2,6 +2,7 @@
 
 import { Badge, Button, ImageTile, Notice, Panel, ProgressBar } from "@diffusion-studio/ui";
 import { tileSize } from "@/components/tile-size";
+import { progressWording } from "@/shared/progress-wording";
 import type { BrowserRunView, RunHere } from "./use-browser-run";
 
 /** Where a browser run ran, e.g. "this browser · wasm · 2 threads". */
@@ -37,7 +38,7 @@ export function BrowserRunProgress({
         </Badge>
         <div className="min-w-40 flex-1">
           {view.state === "running" && view.total > 0 && (
-            <ProgressBar value={view.step / view.total} label={`step ${view.step}/${view.total}`} />
+            <ProgressBar value={view.step / view.total} label={progressWording(view.step, view.total, view.stage)} />
           )}
           {view.status && <span className="text-xs text-neutral-400">{view.status}</span>}
           {view.seconds !== undefined && (view.state === "done" || view.state === "saving") && (

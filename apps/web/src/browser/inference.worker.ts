@@ -92,11 +92,13 @@ async function run(msg: Extract<ToWorker, { type: "run" }>) {
       {
         signal: abort.signal,
         emit: (e) =>
-          e.type === "progress" ? post({ type: "progress", step: e.step, total: e.total, previews: [] }) : undefined,
+          e.type === "progress"
+            ? post({ type: "progress", step: e.step, total: e.total, previews: [], stage: e.stage })
+            : undefined,
       },
       {
         image: (image) => post({ type: "image", image }),
-        progress: (step, total, previews) => post({ type: "progress", step, total, previews }),
+        progress: (step, total, previews, stage) => post({ type: "progress", step, total, previews, stage }),
       },
     );
     await runRecipe(job, recipe);

@@ -1,3 +1,4 @@
+import type { ProgressStage } from "../shared/jobs.ts";
 import type { ModelInfo } from "../shared/models.ts";
 import type { Recipe } from "../shared/recipes.ts";
 
@@ -30,7 +31,13 @@ export type ToWorker =
 export type FromWorker =
   | { readonly type: "status"; readonly message: string }
   | { readonly type: "started"; readonly backend: Backend; readonly threads: number }
-  | { readonly type: "progress"; readonly step: number; readonly total: number; readonly previews: BrowserImage[] }
+  | {
+      readonly type: "progress";
+      readonly step: number;
+      readonly total: number;
+      readonly previews: BrowserImage[];
+      readonly stage?: ProgressStage;
+    }
   | { readonly type: "image"; readonly image: BrowserImage }
   | { readonly type: "done"; readonly seconds: number }
   | { readonly type: "error"; readonly message: string }

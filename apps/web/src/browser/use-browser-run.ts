@@ -2,6 +2,7 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
+import type { ProgressStage } from "@/shared/jobs";
 import type { ModelInfo } from "@/shared/models";
 import type { Recipe } from "@/shared/recipes";
 import { useTRPC } from "@/trpc/react";
@@ -17,6 +18,8 @@ export interface BrowserRunView {
   readonly status?: string;
   readonly step: number;
   readonly total: number;
+  /** Which loop of several (an SDEdit sweep's level) the steps count in. */
+  readonly stage?: ProgressStage;
   readonly previews: readonly ShownImage[];
   readonly images: readonly ShownImage[];
   readonly backend?: Backend;
@@ -109,7 +112,13 @@ export function useBrowserRun() {
                 status: undefined,
               }));
             case "progress":
-              return setView((v) => ({ ...v, step: m.step, total: m.total, previews: m.previews.map(show) }));
+              return setView((v) => ({
+                ...v,
+                step: m.step,
+                total: m.total,
+                stage: m.stage,
+                previews: m.previews.map(show),
+              }));
             case "image":
               images.push(m.image);
               return setView((v) => ({ ...v, images: [...v.images, show(m.image)] }));

@@ -6,6 +6,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { ranInLabel } from "@/browser/browser-run-progress";
+import { useJobShownLive } from "@/hooks/live-jobs";
 import { PAGE_OF, sendRecipe, sendSource } from "@/hooks/recipe-inbox";
 import { imageFileName } from "@/shared/image-recipe";
 import type { RouterOutputs } from "@/trpc/react";
@@ -140,7 +141,7 @@ export function GenerationCard({ generation: g, imageSize = 96, selected, onSele
         </div>
       </div>
       {active ? (
-        <JobProgress id={g.id} imageSize={imageSize} />
+        <LiveStatus id={g.id} imageSize={imageSize} />
       ) : g.status === "error" ? (
         <p className="text-sm text-rose-300">{g.error}</p>
       ) : (
@@ -200,6 +201,17 @@ export function GenerationCard({ generation: g, imageSize = 96, selected, onSele
         </div>
       )}
     </article>
+  );
+}
+
+/** A running card's progress, unless the page already follows the job live (its form's panel): shown once. */
+function LiveStatus({ id, imageSize }: { id: string; imageSize: number }) {
+  const shownLive = useJobShownLive(id);
+  if (!shownLive) return <JobProgress id={id} imageSize={imageSize} primary={false} />;
+  return (
+    <p className="text-sm text-neutral-400" data-testid="progress-elsewhere">
+      In progress: followed live in the panel above.
+    </p>
   );
 }
 

@@ -2,14 +2,27 @@
 
 import { Badge, Button, ImageTile, Notice, ProgressBar } from "@diffusion-studio/ui";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useShowsJobLive } from "@/hooks/live-jobs";
 import { useJob } from "@/hooks/use-job";
+import { progressWording, queueWording } from "@/shared/progress-wording";
 import { useTRPC } from "@/trpc/react";
 import { tileSize } from "./tile-size";
 
+export interface JobProgressProps {
+  id: string;
+  imageSize?: number;
+  /**
+   * This view is the page's live one for the job (a form's panel): history cards of the same job then leave the
+   * progress to it. History cards themselves pass false.
+   */
+  primary?: boolean;
+}
+
 /** The live view of one job: queue position, progress with x_t thumbnails, and results as they stream in. */
-export function JobProgress({ id, imageSize = 112 }: { id: string; imageSize?: number }) {
+export function JobProgress({ id, imageSize = 112, primary = true }: JobProgressProps) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  useShowsJobLive(id, primary);
   const job = useJob(id, () => void queryClient.invalidateQueries({ queryKey: trpc.generations.list.queryKey() }));
   const cancel = useMutation(trpc.generations.cancel.mutationOptions());
   const active = job.state === "queued" || job.state === "running" || job.state === "connecting";
@@ -17,16 +30,17 @@ export function JobProgress({ id, imageSize = 112 }: { id: string; imageSize?: n
   const cancelling = (cancel.isPending || cancel.isSuccess) && cancel.variables?.id === id;
   return (
     <div className="flex flex-col gap-4" data-testid="job-progress" data-state={job.state}>
-      <div className="flex items-center gap-3">
+      <div className="flex flex-wrap items-center gap-3">
         <Badge
           tone={job.state === "done" ? "success" : job.state === "error" ? "error" : active ? "running" : "neutral"}
         >
-          {job.state === "queued" ? `queued · #${job.position ?? "?"}` : job.state}
+          <span data-testid="job-state">{job.state === "queued" ? queueWording(job.position) : job.state}</span>
         </Badge>
-        <div className="flex-1">
+        <div className="min-w-40 flex-1" data-testid="job-step">
           {job.state === "running" && job.total > 0 && (
-            <ProgressBar value={job.step / job.total} label={`step ${job.step}/${job.total}`} />
+            <ProgressBar value={job.step / job.total} label={progressWording(job.step, job.total, job.stage)} />
           )}
+          {job.state === "running" && job.total === 0 && <span className="text-xs text-neutral-400">starting…</span>}
           {job.state === "done" && job.seconds !== undefined && (
             <span className="text-xs text-neutral-500">finished in {job.seconds.toFixed(1)} s</span>
           )}

@@ -3,7 +3,7 @@
 import { skipToken } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useState } from "react";
-import type { JobEvent, JobImage, JobState } from "@/shared/jobs";
+import type { JobEvent, JobImage, JobState, ProgressStage } from "@/shared/jobs";
 import { useTRPC } from "@/trpc/react";
 
 export interface JobView {
@@ -11,6 +11,8 @@ export interface JobView {
   position?: number;
   step: number;
   total: number;
+  /** Which loop of several (an SDEdit sweep's level) `step` counts in. */
+  stage?: ProgressStage;
   previews: readonly JobImage[];
   images: readonly JobImage[];
   error?: string;
@@ -29,7 +31,7 @@ function reduce(view: JobView, e: JobEvent): JobView {
     case "retrying":
       return { ...view, state: "queued", position: undefined };
     case "progress":
-      return { ...view, state: "running", step: e.step, total: e.total, previews: e.previews };
+      return { ...view, state: "running", step: e.step, total: e.total, stage: e.stage, previews: e.previews };
     case "image":
       return { ...view, images: [...view.images, e.image] };
     case "done":

@@ -21,6 +21,11 @@ export interface FollowOptions<E> {
    * finished by another path) — with the final event to send, or "end" to close — so a stream always ends with its job.
    */
   readonly endedWith?: () => Promise<E | "end" | undefined>;
+  /**
+   * Asked when the stream is quiet and the job goes on: an event worth sending that nobody writes to the log (a
+   * waiting job's queue position, which moves as other jobs start), or undefined. Sent at the current position.
+   */
+  readonly whileQuiet?: () => Promise<E | undefined>;
 }
 
 /** How long a follower waits for a notification before looking again (notifications are lost while reconnecting). */
@@ -91,6 +96,10 @@ export class JobEventLog {
           if (final !== "end") yield { seq: after, event: final };
           return;
         }
+      }
+      if (!woken && opts.whileQuiet) {
+        const update = await opts.whileQuiet();
+        if (update) yield { seq: after, event: update };
       }
     }
   }

@@ -220,12 +220,32 @@ export class Generations {
   /** The job's events after `afterSeq`, live until it ends, whichever host runs it. */
   async *events(id: string, opts: { afterSeq?: number; signal?: AbortSignal }): AsyncIterable<StoredEvent<JobEvent>> {
     await this.get(id);
-    yield* this.log.follow<JobEvent>(id, {
+    let position: number | undefined;
+    for await (const e of this.log.follow<JobEvent>(id, {
       after: opts.afterSeq,
       signal: opts.signal,
       isFinal: isTerminal,
       endedWith: async () => finalEventOf(await this.get(id)),
-    });
+      // A waiting job moves up as the jobs ahead of it start: its place is sent again whenever it changes.
+      whileQuiet: async () => {
+        const now = await this.waitingPosition(id);
+        return now !== undefined && now !== position ? { type: "queued", position: now } : undefined;
+      },
+    })) {
+      if (e.event.type === "queued") position = e.event.position;
+      yield e;
+    }
+  }
+
+  /** A queued generation's current place in its queue (1 = next), or undefined when it is not waiting. */
+  private async waitingPosition(id: string): Promise<number | undefined> {
+    const [row] = await this.db
+      .select({ status: generations.status, queue: generations.queue, jobId: generations.jobId })
+      .from(generations)
+      .where(eq(generations.id, id));
+    if (row?.status !== "queued" || !row.queue || !row.jobId) return undefined;
+    const position = await queuePosition(this.boss, row.queue, row.jobId);
+    return position > 0 ? position : undefined;
   }
 
   /**

@@ -7,6 +7,15 @@ export interface JobImage {
   readonly height: number;
 }
 
+/** One of several sampling loops a job runs (an SDEdit sweep's levels), as its progress names it. */
+export interface ProgressStage {
+  /** 1-based. */
+  readonly index: number;
+  readonly count: number;
+  /** What this loop is, e.g. "i_start = 10". */
+  readonly label: string;
+}
+
 /** What a job reports while it runs; the page's subscription receives these in order. */
 export type JobEvent =
   | { readonly type: "queued"; readonly position: number }
@@ -20,6 +29,8 @@ export type JobEvent =
       readonly total: number;
       /** x_t / x̂0 thumbnails, published every few steps. */
       readonly previews: readonly JobImage[];
+      /** Which loop of a multi-loop job (an SDEdit sweep) `step` counts in. */
+      readonly stage?: ProgressStage;
     }
   /** One finished image; results stream in before the job completes. */
   | { readonly type: "image"; readonly image: JobImage }

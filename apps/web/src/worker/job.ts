@@ -1,9 +1,11 @@
 import { type Condition, type ImageBatch, type PixelRange, type ProgressEvent, Rng } from "@diffusion-studio/core";
 import { imageRecipe, recipeChunks } from "../shared/image-recipe.ts";
+import type { ProgressStage } from "../shared/jobs.ts";
 import { promptCondition } from "../shared/prompts.ts";
 import type { Recipe } from "../shared/recipes.ts";
 import type { WorkerTask } from "../shared/task.ts";
 import { ImageWriter, readImage, readMask } from "./images.ts";
+import { reportsStep } from "./progress.ts";
 import type { WorkerEvent, WorkerImage } from "./protocol.ts";
 import type { Runnable } from "./runnable.ts";
 
@@ -11,9 +13,6 @@ export interface TaskContext {
   readonly signal: AbortSignal;
   readonly emit: (event: WorkerEvent) => void;
 }
-
-/** Previews (x_t and x̂0 of the first image) about ten times per run. */
-const PREVIEWS_PER_RUN = 10;
 
 /** One running task: its model, where its pictures go, and the helpers every procedure shares. */
 export class Job {
@@ -62,21 +61,24 @@ export class Job {
       denoiser: this.model.denoiser,
       sampler: this.model.policy.sampler({ steps }),
       noise: new Rng(seed >>> 0),
-      ...this.progressOptions(steps),
+      ...this.progressOptions(),
     };
   }
 
-  /** Cancellation plus x_t and x̂0 previews of the first image about ten times per run. */
-  progressOptions(steps: number) {
+  /**
+   * Cancellation plus progress with x_t and x̂0 previews of the first image: at the first step, about ten times
+   * per run and at the last (`reportsStep`); `stage` names the loop when a job runs several.
+   */
+  progressOptions(stage?: ProgressStage) {
     return {
       signal: this.ctx.signal,
-      progressEvery: Math.max(1, Math.round(steps / PREVIEWS_PER_RUN)),
       onProgress: async (e: ProgressEvent) => {
+        if (!reportsStep(e.step, e.totalSteps)) return;
         const previews = [
           await this.out.write(e.x, 0, `x_t (t=${fmt(e.t)})`, "step"),
           await this.out.write(e.predOriginal, 0, "x̂0", "step"),
         ];
-        this.ctx.emit({ type: "progress", step: e.step, total: e.totalSteps, previews });
+        this.ctx.emit({ type: "progress", step: e.step, total: e.totalSteps, previews, ...(stage ? { stage } : {}) });
       },
     };
   }

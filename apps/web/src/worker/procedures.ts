@@ -39,7 +39,7 @@ export async function generate(job: Job, recipe: RecipeOf<"generate">): Promise<
       steps: recipe.upscale.steps,
       guidance: recipe.upscale.guidance,
       noise: run.noise,
-      run: job.progressOptions(recipe.upscale.steps),
+      run: job.progressOptions(),
     });
     const size = `${upscaler.size}×${upscaler.size}`;
     for (let i = 0; i < recipe.batch; i++) await job.emitResult(big, i, `${prompt} #${i + 1} (${size})`);
@@ -60,18 +60,27 @@ export async function cfgCompare(job: Job, recipe: RecipeOf<"cfg-compare">): Pro
   for (let i = 0; i < recipe.batch; i++) await job.emitResult(guided, i, `γ = ${recipe.guidance} #${i + 1}`);
 }
 
-/** Course §1.7: the source re-imagined from each i_start. */
+/**
+ * Course §1.7: the source re-imagined from each i_start, one level at a time so each result shows as it finishes
+ * and progress names its level. The levels share one noise stream, in order, as a single sweep call would.
+ */
 export async function sdeditSweep(job: Job, recipe: RecipeOf<"sdedit">): Promise<void> {
   const image = await job.readInput("image");
   await job.emitResult(image, 0, "source");
-  const levels = await sdedit({
-    ...job.sampling(recipe.steps, recipe.seed),
-    image,
-    iStarts: recipe.iStarts,
-    condition: job.condition(recipe.prompt),
-    guidanceScale: recipe.guidance,
-  });
-  for (const level of levels) await job.emitResult(level.result, 0, `i_start = ${level.iStart}`);
+  const run = job.sampling(recipe.steps, recipe.seed);
+  const condition = job.condition(recipe.prompt);
+  for (const [k, iStart] of recipe.iStarts.entries()) {
+    const label = `i_start = ${iStart}`;
+    const [level] = await sdedit({
+      ...run,
+      ...job.progressOptions({ index: k + 1, count: recipe.iStarts.length, label }),
+      image,
+      iStarts: [iStart],
+      condition,
+      guidanceScale: recipe.guidance,
+    });
+    if (level) await job.emitResult(level.result, 0, label);
+  }
 }
 
 /** Course §1.7.2: new content where the mask is white. */

@@ -3,6 +3,8 @@
  * and buffers cross unchanged); the envelope is `jobs/child-process.ts`'s.
  */
 
+import type { ProgressStage } from "../shared/jobs.ts";
+
 /** A picture the executor wrote under the task's artifacts directory. */
 export interface WorkerImage {
   /** Relative to the artifacts directory; also the picture's key under `artifacts/` in the store. */
@@ -13,5 +15,11 @@ export interface WorkerImage {
 }
 
 export type WorkerEvent =
-  | { readonly type: "progress"; readonly step: number; readonly total: number; readonly previews: WorkerImage[] }
+  | {
+      readonly type: "progress";
+      readonly step: number;
+      readonly total: number;
+      readonly previews: WorkerImage[];
+      readonly stage?: ProgressStage;
+    }
   | { readonly type: "image"; readonly image: WorkerImage };
