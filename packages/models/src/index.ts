@@ -82,6 +82,7 @@ export {
 } from "./sampling/policy.js";
 export { type SampleImagesOptions, sampleImages } from "./sampling/sample-images.js";
 export {
+  COURSE_SAMPLERS,
   type DiscreteTimesteps,
   SAMPLER_NAMES,
   SAMPLERS,

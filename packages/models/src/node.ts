@@ -10,6 +10,7 @@ import { InferenceModel } from "./runtime/inference-model.js";
 import { baseSessionOptions, cudaProviderInstalled, type NodeRuntimeOptions } from "./runtime/node-options.js";
 import type { Runtime } from "./runtime/runtime.js";
 import { NonFiniteLossError, Trainer, type TrainerOptions } from "./runtime/trainer.js";
+import { readModelCardFile } from "./sampling/recorded-sampling.js";
 import { type SampleImagesOptions, sampleImages } from "./sampling/sample-images.js";
 
 export { cudaProviderInstalled, type NodeRuntimeOptions };
@@ -77,16 +78,18 @@ export function loadInferenceModel(onnx: Uint8Array, options: NodeRuntimeOptions
 
 /**
  * Samples `count` images from an exported model file (`model.onnx`, or a folder holding one) with its sampling
- * policy (see `sampleImages`), then releases the session.
+ * policy (see `sampleImages`; a published folder's recorded default included), then releases the session.
  */
 export async function sampleModelFile(
   file: string,
   options: SampleImagesOptions & NodeRuntimeOptions,
 ): Promise<ImageBatch> {
   const onnx = (await stat(file)).isDirectory() ? path.join(file, "model.onnx") : file;
-  const model = await loadInferenceModel(new Uint8Array(await readFile(onnx)), pickRuntimeOptions(options));
+  const bytes = new Uint8Array(await readFile(onnx));
+  const card = await readModelCardFile(onnx, bytes);
+  const model = await loadInferenceModel(bytes, pickRuntimeOptions(options));
   try {
-    return await sampleImages(model, options);
+    return await sampleImages({ card, run: (inputs) => model.run(inputs) }, options);
   } finally {
     await model.dispose();
   }
@@ -105,4 +108,5 @@ export {
   type TrainerOptions,
   type TrainingBatch,
 } from "./runtime/trainer.js";
+export { CARD_JSON_FILE, readModelCardFile, recordedSamplingBeside } from "./sampling/recorded-sampling.js";
 export { InferenceModel, NonFiniteLossError, Trainer };

@@ -3,8 +3,12 @@
  * models run one model pass per step even when a CFG γ is passed.
  */
 import {
+  DdimSampler,
   type Denoiser,
+  DpmSolverSampler,
+  FlowDpmSolverSampler,
   FlowEulerSampler,
+  FlowHeunSampler,
   Rng,
   type StridedDdpmSampler,
   sample,
@@ -23,7 +27,7 @@ const cosine = { type: "squaredcos_cap_v2", numTrainTimesteps: 1000 } as const;
 describe("samplingPolicy", () => {
   it("flow models: Euler with the requested steps, 50 by default, γ = 5 only when class-conditioned", () => {
     const policy = samplingPolicy(modelCard("flow-class", 8));
-    expect(policy.samplers).toEqual(["flow-euler"]);
+    expect(policy.samplers).toEqual(["flow-euler", "flow-heun", "flow-dpm-solver"]);
     expect(policy.defaults).toEqual({ sampler: "flow-euler", steps: 50, guidanceScale: 5 });
     const sampler = policy.sampler({ steps: 20 });
     expect(sampler).toBeInstanceOf(FlowEulerSampler);
@@ -71,17 +75,49 @@ describe("samplingPolicy", () => {
     expect(samplerFor(card).numSteps).toBe(12);
   });
 
+  it("takes the few-step default `evaluate --sweep` recorded (the published cards' shape)", () => {
+    const sampling = { sampler: "flow-dpm-solver", steps: 8, guidanceScale: 5 };
+    const policy = samplingPolicy(modelCard("flow-class", 8, { sampling }));
+    expect(policy.defaults).toEqual(sampling);
+    const sampler = policy.sampler();
+    expect(sampler).toBeInstanceOf(FlowDpmSolverSampler);
+    expect(sampler.numSteps).toBe(8);
+    // A caller can still ask for the course's sampler by name.
+    expect(policy.sampler({ sampler: "flow-euler" })).toBeInstanceOf(FlowEulerSampler);
+    const heun = samplingPolicy(modelCard("flow-time", 8, { sampling: { sampler: "flow-heun", steps: 7 } }));
+    expect(heun.sampler()).toBeInstanceOf(FlowHeunSampler);
+    expect(heun.sampler().numSteps).toBe(7); // 4 Heun steps: 2·4 − 1 evaluations
+    expect(heun.sampler({ steps: 8 }).numSteps).toBe(7); // an even budget fits the same 4 steps
+  });
+
+  it("ε models offer DDIM (η = 0) and DPM-Solver++ on the card's own schedule and timesteps", () => {
+    const policy = samplingPolicy(modelCard("ddpm-class", 8, { noiseSchedule: cosine }));
+    expect(policy.samplers).toEqual(["ddpm", "ddim", "dpm-solver"]);
+    const ddim = policy.sampler({ sampler: "ddim", steps: 10 }) as DdimSampler;
+    expect(ddim).toBeInstanceOf(DdimSampler);
+    expect(ddim.eta).toBe(0);
+    expect(ddim.timesteps).toEqual((policy.sampler({ steps: 10 }) as StridedDdpmSampler).timesteps);
+    expect(ddim.schedule.config).toMatchObject(cosine);
+    const dpm = policy.sampler({ sampler: "dpm-solver" }) as DpmSolverSampler;
+    expect(dpm).toBeInstanceOf(DpmSolverSampler);
+    expect(dpm.timesteps).toEqual(COURSE_TIMESTEPS); // the card's default count (34) means part A's list
+  });
+
   it("refuses bad requests and cards by name, with the allowed range", () => {
     const ddpm = samplingPolicy(modelCard("ddpm-class", 8));
     expect(() => ddpm.sampler({ steps: 301 })).toThrow("`steps` must be an integer in [1, 300] (got 301)");
     expect(() => ddpm.sampler({ steps: 10, stride: 3 })).toThrow("give `steps` or `stride`, not both");
     expect(() => ddpm.sampler({ sampler: "flow-euler" })).toThrow(
-      '`sampler` must be one of "ddpm" for this model (got "flow-euler")',
+      '`sampler` must be one of "ddpm", "ddim", "dpm-solver" for this model (got "flow-euler")',
     );
     expect(() => samplingPolicy(modelCard("flow-time", 8)).sampler({ stride: 2 })).toThrow(/`stride` is for/);
     expect(() => samplingPolicy(modelCard("classifier", 8))).toThrow(/`card.prediction` must be "velocity" or/);
     const damaged = modelCard("flow-time", 8, { sampling: { sampler: "heun", steps: 10 } });
-    expect(() => samplingPolicy(damaged)).toThrow('`card.sampling.sampler` must be one of "flow-euler"');
+    expect(() => samplingPolicy(damaged)).toThrow(RangeError);
+    expect(() => samplingPolicy(damaged)).toThrow(
+      '`card.sampling.sampler` must be one of "flow-euler", "flow-heun", "flow-dpm-solver" for this model (got "heun")',
+    );
+    expect(() => samplingPolicy(modelCard("flow-time", 8)).sampler({ sampler: "euler" as never })).toThrow(RangeError);
     expect(() => ddpm.courseTime(1200)).toThrow("`t` must be a finite number in [0, 1000] (got 1200)");
   });
 });
@@ -102,6 +138,30 @@ function counting(denoiser: Denoiser): Denoiser & { batches: number[] } {
 async function smallModel(kind: ModelKind) {
   return loadInferenceModel(buildInferenceGraph(kind, 8, initWeights(kind, 8, 0)), { runtime });
 }
+
+describe("every sampler row on a real ONNX model", () => {
+  for (const kind of ["flow-class", "ddpm-class"] as const) {
+    it(`${kind}: each of its samplers makes finite images in the evaluations it is asked for`, async () => {
+      const model = await smallModel(kind);
+      const policy = samplingPolicy(model.card);
+      for (const name of policy.samplers) {
+        const denoiser = counting(createDenoiser(model));
+        const images = await sample({
+          denoiser,
+          sampler: policy.sampler({ sampler: name, steps: 5 }),
+          noise: new Rng(3),
+          condition: { classLabel: 2 },
+          batchSize: 2,
+          guidanceScale: 2,
+        });
+        expect(images.shape, name).toEqual([2, 1, 28, 28]);
+        expect(images.data.every(Number.isFinite), name).toBe(true);
+        expect(denoiser.batches, name).toEqual(Array(5).fill(4)); // 5 evaluations (Heun: 3 steps), both CFG branches
+      }
+      await model.dispose();
+    });
+  }
+});
 
 describe("CFG on real ONNX models", () => {
   it("an unconditional model runs one pass of the batch per step even when γ is given", async () => {

@@ -12,11 +12,14 @@ import {
   stridedTimesteps,
 } from "@diffusion-studio/core";
 import { DEFAULT_NOISE_SCHEDULE, IMAGE_SHAPE, type ModelCard } from "../nn/kinds.js";
-import { type DiscreteTimesteps, SAMPLERS, type SamplerName, samplersFor } from "./samplers.js";
+import { COURSE_SAMPLERS, type DiscreteTimesteps, SAMPLERS, type SamplerName, samplersFor } from "./samplers.js";
 
 /** What a caller may choose; everything left out comes from the policy's `defaults`. */
 export interface SamplerRequest {
-  /** Reverse steps (model calls per image, ×2 with CFG). Default: `defaults.steps`. */
+  /**
+   * Model evaluations per image (×2 passes with CFG): one per step for most samplers; Heun fits the most steps whose
+   * 2N − 1 evaluations fit. Default: `defaults.steps`.
+   */
   readonly steps?: number;
   /**
    * Discrete-time models only, instead of `steps`: visit every `stride`-th training timestep from the top
@@ -72,7 +75,7 @@ export function samplingPolicy(card: ModelCard): SamplingPolicy {
   const discrete = card.prediction === "epsilon" ? discreteModel(card) : undefined;
   const maxSteps = discrete ? discrete.numTrainTimesteps : FLOW_MAX_STEPS;
   const defaults = recordedDefaults(card, samplers, maxSteps) ?? {
-    sampler: samplers[0]!,
+    sampler: COURSE_SAMPLERS[card.prediction],
     steps: discrete ? courseSteps(discrete.numTrainTimesteps) : FLOW_DEFAULT_STEPS,
     ...(card.classConditioned ? { guidanceScale: MNIST_GUIDANCE } : {}),
   };
