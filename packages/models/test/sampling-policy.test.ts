@@ -79,6 +79,7 @@ describe("samplingPolicy", () => {
     const sampling = { sampler: "flow-dpm-solver", steps: 8, guidanceScale: 5 };
     const policy = samplingPolicy(modelCard("flow-class", 8, { sampling }));
     expect(policy.defaults).toEqual(sampling);
+    expect(policy.course).toEqual({ sampler: "flow-euler", steps: 50, guidanceScale: 5 });
     const sampler = policy.sampler();
     expect(sampler).toBeInstanceOf(FlowDpmSolverSampler);
     expect(sampler.numSteps).toBe(8);

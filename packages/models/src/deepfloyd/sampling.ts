@@ -14,6 +14,7 @@ export function deepFloydSamplingPolicy(stage1: DeepFloydStage1): SamplingPolicy
   const size = stage1.manifest.sampleSize;
   return {
     defaults: IF_DEFAULTS,
+    course: IF_DEFAULTS,
     samplers: ["ddpm"],
     maxSteps: T,
     sampler(request = {}) {

@@ -40,6 +40,11 @@ export interface SamplingDefaults {
 export interface SamplingPolicy {
   /** What a caller gets when it names nothing: the card's recorded choice, else the course's. */
   readonly defaults: SamplingDefaults;
+  /**
+   * The course's sampler and steps (flow-euler 50, ddpm T or 34): what the course's figures (forward process,
+   * blur vs one-step vs iterative) walk, whatever the card records.
+   */
+  readonly course: SamplingDefaults;
   /** The registered samplers that fit this model's prediction. */
   readonly samplers: readonly SamplerName[];
   /** The most reverse steps the model can take (T for discrete-time models). */
@@ -74,13 +79,15 @@ export function samplingPolicy(card: ModelCard): SamplingPolicy {
   const samplers = samplersFor(card.prediction);
   const discrete = card.prediction === "epsilon" ? discreteModel(card) : undefined;
   const maxSteps = discrete ? discrete.numTrainTimesteps : FLOW_MAX_STEPS;
-  const defaults = recordedDefaults(card, samplers, maxSteps) ?? {
+  const course: SamplingDefaults = {
     sampler: COURSE_SAMPLERS[card.prediction],
     steps: discrete ? courseSteps(discrete.numTrainTimesteps) : FLOW_DEFAULT_STEPS,
     ...(card.classConditioned ? { guidanceScale: MNIST_GUIDANCE } : {}),
   };
+  const defaults = recordedDefaults(card, samplers, maxSteps) ?? course;
   return {
     defaults,
+    course,
     samplers,
     maxSteps,
     sampler(request = {}) {
