@@ -41,6 +41,20 @@ export function promptHint(model: ModelInfo | undefined): string {
   return "";
 }
 
+/** Whether `model` takes a prompt at all (unconditional models do not; an unknown model is assumed to). */
+export function takesPrompt(model: ModelInfo | undefined): boolean {
+  return model?.conditioning.type !== "none";
+}
+
+/** What stands where the prompt field would be for an unconditional model. */
+export function NoPromptNote({ model }: { model: ModelInfo }) {
+  return (
+    <p className="rounded-md bg-neutral-800/60 px-3 py-2 text-xs text-neutral-400" data-testid="no-prompt">
+      {model.name} is unconditional: it takes no prompt and no CFG γ, and samples digits of any class.
+    </p>
+  );
+}
+
 /** Suggestions for `<input list={id}>`: the model's stored or example prompts. */
 export function PromptSuggestions({ id, model }: { id: string; model: ModelInfo | undefined }) {
   return (

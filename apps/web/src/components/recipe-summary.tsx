@@ -33,7 +33,8 @@ export function recipeFacts(r: Recipe): [string, string][] {
       break;
   }
   facts.push(["seed", String(r.seed)]);
-  return facts;
+  // An unconditional model's recipe has no prompt ("") to show.
+  return facts.filter(([k, v]) => !(k.startsWith("prompt") && v === ""));
 }
 
 export function RecipeSummary({ recipe }: { recipe: Recipe }) {

@@ -15,12 +15,12 @@ import type { ArtifactStore } from "@/jobs/store";
 import { bossTransaction } from "@/jobs/transaction";
 import { ApiError } from "@/shared/errors";
 import { isTerminal, type JobEvent, type JobImage, type JobState } from "@/shared/jobs";
-import { promptCondition } from "@/shared/prompts";
 import type { Procedure, Recipe } from "@/shared/recipes";
 import { artifactUrl } from "@/shared/urls";
 import type { DataDir } from "./data-dir";
 import { checkGenerationWork } from "./generation-work";
 import type { ModelRegistry, RegisteredModel } from "./models/registry";
+import { checkRecipePrompts } from "./recipe-prompts";
 
 export interface GenerationView {
   readonly id: string;
@@ -377,30 +377,5 @@ function checkSupported(recipe: Recipe, model: RegisteredModel): void {
       );
     }
   }
-  // Every prompt must mean something to this model (MNIST models need a digit).
-  for (const [field, prompt] of promptsOf(recipe)) {
-    try {
-      promptCondition(prompt, info.conditioning, field);
-    } catch (err) {
-      throw new ApiError("BAD_REQUEST", (err as Error).message);
-    }
-  }
-}
-
-function promptsOf(recipe: Recipe): [string, string][] {
-  switch (recipe.procedure) {
-    case "generate":
-      return recipe.prompts.map((p) => ["prompts", p]);
-    case "anagram":
-      return recipe.parts.map((p) => ["parts", p.prompt]);
-    case "hybrid":
-      return [
-        ["lowPrompt", recipe.lowPrompt],
-        ["highPrompt", recipe.highPrompt],
-      ];
-    case "forward":
-      return [];
-    default:
-      return [["prompt", recipe.prompt]];
-  }
+  checkRecipePrompts(recipe, info);
 }

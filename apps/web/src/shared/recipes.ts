@@ -24,6 +24,11 @@ const modelId = text("modelId", { min: 1, max: 100, tooShort: "modelId: choose a
 /** A prompt field; its messages name the field, so a form shows them under the right input. */
 const promptNamed = (field: string) => text(field, { min: 1, max: LIMITS.promptLength, trim: true });
 const prompt = promptNamed("prompt");
+/**
+ * The prompt of a procedure unconditional models run too: "" says "no prompt", the only value an unconditional
+ * model takes; the server refuses "" for a conditioned model (it must know the model to say which is right).
+ */
+const promptOrNone = text("prompt", { max: LIMITS.promptLength, trim: true });
 /** A number field whose every failure (not a number, not whole, out of range) gets one message stating the range. */
 function numberIn(range: { readonly min: number; readonly max: number }, message: string, whole = true) {
   const number = z.number({ error: message });
@@ -62,7 +67,8 @@ export const upscaleOptions = z.object({
 export const generateRecipe = z.object({
   procedure: z.literal("generate"),
   modelId,
-  prompts: z.array(prompt).min(1, "prompts: give at least one prompt").max(8, "prompts: at most 8"),
+  /** One group of `batch` images per prompt; `[""]` for an unconditional model. */
+  prompts: z.array(promptOrNone).min(1, "prompts: give at least one prompt").max(8, "prompts: at most 8"),
   steps,
   guidance,
   seed,
@@ -76,7 +82,7 @@ export const sdeditRecipe = z.object({
   modelId,
   imageId: uploadId,
   /** The text the edit is conditioned on; the course's default is a neutral prompt. */
-  prompt,
+  prompt: promptOrNone,
   iStarts: z.array(iStart).min(1, "iStarts: give at least one level").max(12, "iStarts: at most 12 levels"),
   steps,
   guidance,
@@ -89,7 +95,7 @@ export const inpaintRecipe = z.object({
   imageId: uploadId,
   /** White where new content is generated, black where the source is kept; same size as the image. */
   maskId: z.uuid("mask: paint a mask first"),
-  prompt,
+  prompt: promptOrNone,
   steps,
   guidance,
   seed,
@@ -135,7 +141,7 @@ export const denoiseCompareRecipe = z.object({
   modelId,
   imageId: uploadId,
   iStart,
-  prompt,
+  prompt: promptOrNone,
   seed,
 });
 

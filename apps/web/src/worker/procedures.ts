@@ -30,7 +30,7 @@ export async function generate(job: Job, recipe: RecipeOf<"generate">): Promise<
     const run = job.sampling(recipe.steps, recipe.seed + k);
     const condition = job.condition(prompt);
     const images = await sample({ ...run, condition, batchSize: recipe.batch, guidanceScale: recipe.guidance });
-    for (let i = 0; i < recipe.batch; i++) await job.emitResult(images, i, `${prompt} #${i + 1}`);
+    for (let i = 0; i < recipe.batch; i++) await job.emitResult(images, i, sampleLabel(prompt, i));
     if (!upscaler || !recipe.upscale) continue;
     // Stage II continues the same seeded noise after stage I, so the small images do not change.
     const big = await upscaler.upscale({
@@ -42,7 +42,7 @@ export async function generate(job: Job, recipe: RecipeOf<"generate">): Promise<
       run: job.progressOptions(),
     });
     const size = `${upscaler.size}×${upscaler.size}`;
-    for (let i = 0; i < recipe.batch; i++) await job.emitResult(big, i, `${prompt} #${i + 1} (${size})`);
+    for (let i = 0; i < recipe.batch; i++) await job.emitResult(big, i, `${sampleLabel(prompt, i)} (${size})`);
   }
 }
 
@@ -166,6 +166,11 @@ export async function denoiseCompare(job: Job, recipe: RecipeOf<"denoise-compare
     },
   });
   await job.emitResult(iterative, 0, "iterative");
+}
+
+/** "a handwritten 7 #2"; an unconditional model's images (prompt "") are "sample #2", not labelled with a prompt. */
+function sampleLabel(prompt: string, index: number): string {
+  return `${prompt || "sample"} #${index + 1}`;
 }
 
 function viewConfig(view: View, size: number, seed: number): ViewConfig {

@@ -75,7 +75,6 @@ describe("API gateway", () => {
     [{ guidance: -1 }, "guidance: CFG γ must be a number between 0 and 30"],
     [{ seed: 1.5 }, "seed: must be a whole number between 0 and 4294967295"],
     [{ batch: 17 }, "batch: must be between 1 and 16"],
-    [{ prompts: [""] }, "prompt: must not be empty"],
   ])("rejects %o over HTTP with BAD_REQUEST and a readable message", async (patch, message) => {
     const res = await http("generations.create", {
       method: "POST",
@@ -85,6 +84,37 @@ describe("API gateway", () => {
     expect(res.status).toBe(400);
     expect(res.body.error?.data.code).toBe("BAD_REQUEST");
     expect(res.body.error?.message).toBe(message);
+  });
+
+  it("refuses a prompt or γ for an unconditional model, and an empty prompt for a conditioned one", async () => {
+    const refusal = async (patch: object) => {
+      const res = await http("generations.create", {
+        method: "POST",
+        headers: authorized(),
+        body: JSON.stringify({ ...validGenerate, steps: 50, ...patch }),
+      });
+      expect(res.status).toBe(400);
+      return res.body.error?.message;
+    };
+    expect(await refusal({ modelId: "flow-class-d64", prompts: [""] })).toBe(
+      "prompts: must not be empty for model 'flow-class-d64'",
+    );
+    expect(await refusal({ modelId: "flow-time-d32", guidance: 0 })).toBe(
+      `prompts: model 'flow-time-d32' is unconditional and takes no prompt (send "" instead of "a handwritten 7")`,
+    );
+    expect(await refusal({ modelId: "flow-time-d32", prompts: [""] })).toBe(
+      "guidance: model 'flow-time-d32' is unconditional, so CFG γ must be 0 (got 5)",
+    );
+    const caller = createCaller(await createContext({ headers: authorized(), services }));
+    const { id } = await caller.generations.create({
+      ...validGenerate,
+      procedure: "generate",
+      modelId: "flow-time-d32",
+      prompts: [""],
+      guidance: 0,
+      steps: 50,
+    });
+    await caller.generations.cancel({ id });
   });
 
   it("rejects out-of-range SDEdit levels and unknown views", async () => {

@@ -11,7 +11,7 @@ import { ImageSource } from "@/components/image-source";
 import { JobProgress } from "@/components/job-progress";
 import { MaskPainter } from "@/components/mask-painter";
 import { ModelPicker, useModelChoice } from "@/components/model-picker";
-import { fitPrompt, PromptSuggestions, promptHint } from "@/components/prompt-suggestions";
+import { fitPrompt, NoPromptNote, PromptSuggestions, promptHint, takesPrompt } from "@/components/prompt-suggestions";
 import { SamplingFields } from "@/components/sampling-fields";
 import { Tabs } from "@/components/tabs";
 import { useRecall } from "@/hooks/recipe-inbox";
@@ -65,8 +65,17 @@ export function EditsWorkbench() {
   const form = mode === "inpaint" ? inpaint : sdedit;
   const [h, w] = [model?.shape[1] ?? 28, model?.shape[2] ?? 28];
 
+  const prompted = takesPrompt(model);
+
   const submit = () => {
-    const common = { modelId, prompt, ...sampling, imageId: image?.id ?? "" };
+    // An unconditional model takes no prompt ("") and no γ.
+    const common = {
+      modelId,
+      prompt: prompted ? prompt : "",
+      ...sampling,
+      guidance: prompted ? sampling.guidance : 0,
+      imageId: image?.id ?? "",
+    };
     if (mode === "inpaint") inpaint.submit({ procedure: "inpaint", ...common, maskId: mask?.id ?? "" }, here.runHere);
     else sdedit.submit({ procedure: "sdedit", ...common, iStarts: parseLevels(levels) }, here.runHere);
   };
@@ -110,16 +119,25 @@ export function EditsWorkbench() {
                 <TextInput id="levels" value={levels} onChange={(e) => setLevels(e.target.value)} />
               </Field>
             )}
-            <Field
-              label="Prompt"
-              htmlFor="prompt"
-              hint={`${mode === "img2img" ? "The edit follows this text." : "What the result should be."} ${promptHint(model)}`}
-              error={form.errors.prompt}
-            >
-              <TextInput id="prompt" list="prompt-options" value={prompt} onChange={(e) => setPrompt(e.target.value)} />
-              <PromptSuggestions id="prompt-options" model={model} />
-            </Field>
-            <SamplingFields value={sampling} onChange={setSampling} errors={form.errors} />
+            {prompted ? (
+              <Field
+                label="Prompt"
+                htmlFor="prompt"
+                hint={`${mode === "img2img" ? "The edit follows this text." : "What the result should be."} ${promptHint(model)}`}
+                error={form.errors.prompt}
+              >
+                <TextInput
+                  id="prompt"
+                  list="prompt-options"
+                  value={prompt}
+                  onChange={(e) => setPrompt(e.target.value)}
+                />
+                <PromptSuggestions id="prompt-options" model={model} />
+              </Field>
+            ) : (
+              model && <NoPromptNote model={model} />
+            )}
+            <SamplingFields value={sampling} onChange={setSampling} errors={form.errors} showGuidance={prompted} />
             <FormErrors errors={form.errors} inline={INLINE} />
             <RunInBrowserToggle here={here} />
             <Button type="submit" disabled={form.pending || here.active}>

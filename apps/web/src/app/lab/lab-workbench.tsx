@@ -10,7 +10,7 @@ import { ImageSource } from "@/components/image-source";
 import { JobProgress } from "@/components/job-progress";
 import { ModelPicker, useModelChoice } from "@/components/model-picker";
 import { NumberField } from "@/components/number-field";
-import { fitPrompt, PromptSuggestions, promptHint } from "@/components/prompt-suggestions";
+import { fitPrompt, NoPromptNote, PromptSuggestions, promptHint, takesPrompt } from "@/components/prompt-suggestions";
 import { SamplingFields } from "@/components/sampling-fields";
 import { Tabs } from "@/components/tabs";
 import { useRecall } from "@/hooks/recipe-inbox";
@@ -64,6 +64,9 @@ export function LabWorkbench() {
   const cfg = useRecipeForm(cfgCompareRecipe);
   const form = mode === "forward" ? forward : mode === "denoise-compare" ? denoise : cfg;
 
+  // An unconditional model takes no prompt ("").
+  const prompted = takesPrompt(model);
+
   const submit = () => {
     const imageId = image?.id ?? "";
     if (mode === "forward") {
@@ -74,7 +77,7 @@ export function LabWorkbench() {
       forward.submit({ procedure: "forward", modelId, imageId, ts: list, seed: sampling.seed }, here.runHere);
     } else if (mode === "denoise-compare") {
       denoise.submit(
-        { procedure: "denoise-compare", modelId, imageId, iStart, prompt, seed: sampling.seed },
+        { procedure: "denoise-compare", modelId, imageId, iStart, prompt: prompted ? prompt : "", seed: sampling.seed },
         here.runHere,
       );
     } else {
@@ -116,7 +119,8 @@ export function LabWorkbench() {
                 error={form.errors.iStart}
               />
             )}
-            {mode !== "forward" && (
+            {mode !== "forward" && !prompted && model && <NoPromptNote model={model} />}
+            {mode !== "forward" && prompted && (
               <Field label="Prompt" htmlFor="prompt" hint={promptHint(model)} error={form.errors.prompt}>
                 <TextInput
                   id="prompt"

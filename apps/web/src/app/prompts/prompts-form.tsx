@@ -9,7 +9,7 @@ import { GenerationList } from "@/components/generation-list";
 import { JobProgress } from "@/components/job-progress";
 import { ModelPicker, useModelChoice } from "@/components/model-picker";
 import { NumberField } from "@/components/number-field";
-import { fitPrompt, promptHint } from "@/components/prompt-suggestions";
+import { fitPrompt, NoPromptNote, promptHint, takesPrompt } from "@/components/prompt-suggestions";
 import { SamplingFields } from "@/components/sampling-fields";
 import { useRecall } from "@/hooks/recipe-inbox";
 import { useRecipeForm } from "@/hooks/use-recipe-form";
@@ -50,14 +50,17 @@ export function PromptsForm() {
   });
   const here = useRunHere(model);
   const storedOnly = model?.conditioning.type === "text" && !model.conditioning.freeText;
+  const prompted = takesPrompt(model);
 
   const submit = () =>
     form.submit(
       {
         procedure: "generate",
         modelId,
-        prompts: prompts.split("\n").filter((p) => p.trim() !== ""),
+        // An unconditional model takes one unprompted group of images.
+        prompts: prompted ? prompts.split("\n").filter((p) => p.trim() !== "") : [""],
         ...sampling,
+        guidance: prompted ? sampling.guidance : 0,
         batch,
         upscale: upscale.on && model?.upscale ? { steps: upscale.steps, guidance: upscale.guidance } : undefined,
       },
@@ -76,15 +79,18 @@ export function PromptsForm() {
           }}
         >
           <ModelPicker procedure="generate" value={modelId} onChange={setModelId} error={form.errors.modelId} />
-          <Field
-            label="Prompts"
-            htmlFor="prompts"
-            hint={`One per line, up to 8. ${promptHint(model)}`}
-            error={form.errors.prompts ?? form.errors.prompt}
-          >
-            <TextArea id="prompts" rows={3} value={prompts} onChange={(e) => setPrompts(e.target.value)} />
-          </Field>
-          {model && model.promptExamples.length > 0 && (
+          {!prompted && model && <NoPromptNote model={model} />}
+          {prompted && (
+            <Field
+              label="Prompts"
+              htmlFor="prompts"
+              hint={`One per line, up to 8. ${promptHint(model)}`}
+              error={form.errors.prompts ?? form.errors.prompt}
+            >
+              <TextArea id="prompts" rows={3} value={prompts} onChange={(e) => setPrompts(e.target.value)} />
+            </Field>
+          )}
+          {prompted && model && model.promptExamples.length > 0 && (
             <div className="flex flex-col gap-1.5">
               <p className="text-xs text-neutral-500">
                 {storedOnly ? "Stored prompts (click to add):" : "Examples (click to add):"}
@@ -110,10 +116,10 @@ export function PromptsForm() {
               </button>
             </div>
           )}
-          <SamplingFields value={sampling} onChange={setSampling} errors={form.errors} />
+          <SamplingFields value={sampling} onChange={setSampling} errors={form.errors} showGuidance={prompted} />
           <NumberField
             id="batch"
-            label="Images per prompt"
+            label={prompted ? "Images per prompt" : "Images"}
             value={batch}
             onChange={setBatch}
             hint={`${LIMITS.batch.min}–${LIMITS.batch.max}`}
