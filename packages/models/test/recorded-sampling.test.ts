@@ -25,6 +25,7 @@ describe("readModelCardFile", () => {
     const file = await publishedFolder("swept", { name: "x", sampling: { ...sampling, config: { numSteps: 8 } } });
     const card = await readModelCardFile(file);
     expect(card.sampling).toEqual(sampling);
+    expect(card.extra?.name).toBe("x");
     expect(samplingPolicy(card).defaults).toEqual(sampling);
     // sampleModelFile uses it too: 8 evaluations of the default sampler, same bytes as asking for it by name.
     const options = { count: 1, classLabel: 3, seed: 2, threads: 1 };
@@ -44,7 +45,9 @@ describe("readModelCardFile", () => {
 
   it("reads the committed flow-class-d64's measured default", async () => {
     const file = path.resolve(__dirname, "../../../apps/trainer/models/flow-class-d64/model.onnx");
-    const policy = samplingPolicy(await readModelCardFile(file));
+    const card = await readModelCardFile(file);
+    expect(card.extra?.description).toMatch(/^Class-conditioned flow matching/);
+    const policy = samplingPolicy(card);
     expect(policy.samplers).toContain(policy.defaults.sampler);
     expect(policy.defaults.steps).toBeLessThanOrEqual(12);
   });
