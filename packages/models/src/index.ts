@@ -28,7 +28,7 @@ export {
 export { assembleDeepFloyd, type DeepFloydModel, type DeepFloydParts } from "./deepfloyd/model.js";
 export type { OnnxSession, TensorData, TensorFactory } from "./deepfloyd/onnx-io.js";
 export type { PromptEmbedder } from "./deepfloyd/prompts.js";
-export { deepFloydSamplingPolicy } from "./deepfloyd/sampling.js";
+export { deepFloydSamplingPolicy, IF_DEFAULTS } from "./deepfloyd/sampling.js";
 export { type IfSamplerOptions, ifSampler, scheduleOf } from "./deepfloyd/scheduler.js";
 export type {
   DeepFloydStage1,

@@ -7,7 +7,8 @@ import { COURSE_TIMESTEPS, type SamplingPolicy } from "../sampling/policy.js";
 import type { DeepFloydStage1 } from "./stages.js";
 
 /** Course part A: 990, 960, …, 0 with CFG γ = 7 (§1.6). */
-const IF_DEFAULTS = { sampler: "ddpm", steps: COURSE_TIMESTEPS.length, guidanceScale: 7 } as const;
+/** What DeepFloyd IF stage I is sampled with unless asked otherwise: part A's 34 strided steps, γ = 7. */
+export const IF_DEFAULTS = { sampler: "ddpm", steps: COURSE_TIMESTEPS.length, guidanceScale: 7 } as const;
 
 export function deepFloydSamplingPolicy(stage1: DeepFloydStage1): SamplingPolicy {
   const T = stage1.manifest.scheduler.num_train_timesteps;
