@@ -18,7 +18,7 @@ import { isTerminal, type JobEvent, type JobImage, type JobState } from "@/share
 import type { Procedure, Recipe } from "@/shared/recipes";
 import { artifactUrl } from "@/shared/urls";
 import type { DataDir } from "./data-dir";
-import { checkGenerationWork } from "./generation-work";
+import { checkGenerationWork, recipeEvaluations } from "./generation-work";
 import type { ModelRegistry, RegisteredModel } from "./models/registry";
 import { checkRecipePrompts } from "./recipe-prompts";
 
@@ -62,21 +62,45 @@ export class Generations {
 
   /** Validates a recipe against its model and inputs, stores it and enqueues it. Returns the generation id. */
   async create(recipe: Recipe, priority: number = PRIORITY.interactive): Promise<string> {
+    const { job } = await this.prepare(recipe);
+    await this.enqueue([job], priority, (tx, [queued]) => tx.insert(generations).values(newRow(job, queued!)));
+    return job.generationId;
+  }
+
+  /** Checks a recipe against its model, inputs and the work cap, and makes its job (nothing is stored yet). */
+  async prepare(recipe: Recipe): Promise<{ job: GenerationJob; evaluations: number }> {
     const model = await this.models.get(recipe.modelId);
     if (!model) throw new ApiError("NOT_FOUND", `modelId: unknown model '${recipe.modelId}'`);
     checkSupported(recipe, model);
     checkGenerationWork(recipe, model.info, this.opts.maxEvaluations);
-    const id = randomUUID();
     const job: GenerationJob = {
-      generationId: id,
+      generationId: randomUUID(),
       recipe,
       model: { info: model.info, format: model.format, ref: model.ref },
       inputs: await this.inputs(recipe),
     };
-    await this.enqueue(job, priority, (tx, queued) =>
-      tx.insert(generations).values({ id, procedure: recipe.procedure, modelId: recipe.modelId, recipe, ...queued }),
-    );
-    return id;
+    return { job, evaluations: recipeEvaluations(recipe, model.info) };
+  }
+
+  /**
+   * Stores and enqueues prepared jobs as one group (a grid's cells) in one transaction, with the group's own row
+   * written by `write`: all of them or none.
+   */
+  async createGroup(jobs: readonly GenerationJob[], gridId: string, write: (tx: Database) => Promise<unknown>) {
+    await this.enqueue(jobs, PRIORITY.interactive, async (tx, queued) => {
+      await write(tx);
+      await tx.insert(generations).values(jobs.map((job, k) => ({ ...newRow(job, queued[k]!), gridId })));
+    });
+  }
+
+  /** Several generations by id, in no particular order (missing ones are left out). */
+  async getMany(ids: readonly string[]): Promise<GenerationView[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .select()
+      .from(generations)
+      .where(inArray(generations.id, [...ids]));
+    return rows.map(view);
   }
 
   /** Queues a failed generation's recipe again under the same id (a dead letter's retry). */
@@ -91,7 +115,7 @@ export class Generations {
       inputs: await this.inputs(g.recipe),
     };
     await this.log.deleteJob(id);
-    await this.enqueue(job, PRIORITY.interactive, (tx, queued) =>
+    await this.enqueue([job], PRIORITY.interactive, (tx, [queued]) =>
       tx
         .update(generations)
         .set({ ...queued, error: null, images: [], finishedAt: null })
@@ -99,29 +123,31 @@ export class Generations {
     );
   }
 
-  /** Writes the row (through `write`) and sends the job in one transaction: both happen or neither. */
+  /** Writes the rows (through `write`) and sends the jobs in one transaction: all happen or none. */
   private async enqueue(
-    job: GenerationJob,
+    jobs: readonly GenerationJob[],
     priority: number,
-    write: (tx: Database, queued: { status: "queued"; queue: string; jobId: string }) => Promise<unknown>,
+    write: (tx: Database, queued: Queued[]) => Promise<unknown>,
   ): Promise<void> {
     const queue = queueName("generate", this.opts.device);
-    const jobId = randomUUID();
+    const queued = jobs.map((): Queued => ({ status: "queued", queue, jobId: randomUUID() }));
     await this.db.transaction(async (tx) => {
       const db = bossTransaction(tx);
       // Enqueues into one queue take turns, so the "busy" bound holds under concurrent requests on any host.
       await db.executeSql("select pg_advisory_xact_lock(hashtext($1))", [queue]);
       const [counts] = await jobCounts(this.boss, [queue], db);
-      if ((counts?.waiting ?? 0) >= this.opts.maxWaiting) {
+      if ((counts?.waiting ?? 0) + jobs.length > this.opts.maxWaiting) {
         const retryAfter = Math.max(1, Math.ceil((counts?.waiting ?? 0) / 4));
         throw new ApiError("TOO_MANY_REQUESTS", `busy: retry after ${retryAfter} s`, retryAfter);
       }
-      await write(tx as unknown as Database, { status: "queued", queue, jobId });
-      await this.boss.send(queue, job, { id: jobId, priority, db });
+      await write(tx as unknown as Database, queued);
+      for (const [k, job] of jobs.entries()) await this.boss.send(queue, job, { id: queued[k]!.jobId, priority, db });
     });
     this.opts.onEnqueued?.();
-    const position = await queuePosition(this.boss, queue, jobId);
-    await this.log.append<JobEvent>(job.generationId, { type: "queued", position });
+    for (const [k, job] of jobs.entries()) {
+      const position = await queuePosition(this.boss, queue, queued[k]!.jobId);
+      await this.log.append<JobEvent>(job.generationId, { type: "queued", position });
+    }
   }
 
   async get(id: string): Promise<GenerationView> {
@@ -141,6 +167,8 @@ export class Generations {
     const text = opts.text && `%${opts.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const where = and(
       isNull(generations.deletedAt),
+      // A grid's cells are shown on their grid.
+      isNull(generations.gridId),
       opts.procedures ? inArray(generations.procedure, opts.procedures) : undefined,
       opts.modelId ? eq(generations.modelId, opts.modelId) : undefined,
       opts.seed !== undefined ? sql`${generations.recipe}->>'seed' = ${String(opts.seed)}` : undefined,
@@ -295,6 +323,15 @@ export class Generations {
     const [row] = await this.db.select().from(uploads).where(eq(uploads.id, id));
     return row;
   }
+}
+
+/** A job's row fields once it is sent: the queue and pg-boss job of its attempt. */
+type Queued = { status: "queued"; queue: string; jobId: string };
+
+/** The row of a new generation. */
+function newRow(job: GenerationJob, queued: Queued) {
+  const { recipe } = job;
+  return { id: job.generationId, procedure: recipe.procedure, modelId: recipe.modelId, recipe, ...queued };
 }
 
 /** How long a deleted generation can be restored before a later delete purges it. */

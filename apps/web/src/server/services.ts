@@ -12,6 +12,7 @@ import { WorkerHost } from "@/jobs/host";
 import type { ArtifactStore } from "@/jobs/store";
 import { type DataDir, prepareDataDir } from "./data-dir";
 import { Generations } from "./generations";
+import { Grids } from "./grids";
 import { deepFloydSource } from "./models/deepfloyd";
 import { onnxDirectorySource, onnxFilesSource } from "./models/onnx-directory";
 import { combineRegistries, type ModelRegistry, type RegisteredModel } from "./models/registry";
@@ -29,6 +30,7 @@ export interface Services {
   readonly store: ArtifactStore;
   readonly models: ModelRegistry;
   readonly generations: Generations;
+  readonly grids: Grids;
   readonly training: Training;
   readonly workers: Workers;
   /** This process's own worker host (the embedded default); absent with WORKERS=0. */
@@ -89,6 +91,7 @@ export async function createServices(env: Env = loadEnv()): Promise<Services> {
     maxMemoryMb: env.TRAINING_MAX_MEMORY_MB,
     onEnqueued: () => host?.wake("train"),
   });
+  const grids = new Grids(database.db, generations, { maxEvaluations: env.GENERATION_MAX_EVALS });
   await generations.adoptLegacyRows();
   await host?.start();
   const workers = new Workers(boss, database.db, {
@@ -104,6 +107,7 @@ export async function createServices(env: Env = loadEnv()): Promise<Services> {
     store,
     models,
     generations,
+    grids,
     training,
     workers,
     host,

@@ -1,4 +1,5 @@
 import { generationsRouter } from "./routers/generations";
+import { gridsRouter } from "./routers/grids";
 import { modelsRouter } from "./routers/models";
 import { sharingRouter } from "./routers/sharing";
 import { systemRouter } from "./routers/system";
@@ -9,6 +10,7 @@ export const appRouter = createTRPCRouter({
   system: systemRouter,
   models: modelsRouter,
   generations: generationsRouter,
+  grids: gridsRouter,
   training: trainingRouter,
   sharing: sharingRouter,
 });
