@@ -15,6 +15,7 @@ export { createRunDir, RunExistsError, RunNotFoundError, type RunState, type Run
 export { type EmbeddedModel, embeddedModels, embeddedModelsDir } from "./embedded.js";
 export { estimateRunMemoryMb } from "./memory.js";
 export { cancelRun, newRunName, RunBusyError, type StartedRun, type StartRunOptions, startRun } from "./process.js";
+export { estimateRunSeconds, type RunTimeEstimate } from "./run-time.js";
 export {
   type EventBatch,
   listRuns,

@@ -74,15 +74,20 @@ export class Training {
     });
   }
 
-  /** A launch's estimated memory and length, before it is queued; `problem` is why `start` would refuse it. */
+  /**
+   * A launch's estimated memory, steps and wall time (from the speed a committed model of its width was trained at;
+   * null when none was), before it is queued; `problem` is why `start` would refuse it.
+   */
   async estimate(experiment: string, overrides: Record<string, unknown>) {
     const { config, memoryMb } = await this.resolve(experiment, overrides);
-    const { batchesPerEpoch } = await trainer();
+    const { batchesPerEpoch, estimateRunSeconds } = await trainer();
     const perEpoch = batchesPerEpoch(config.trainExamples, { batchSize: config.batch, dropLast: config.dropLast });
+    const steps = perEpoch * config.epochs;
     return {
       memoryMb,
       maxMemoryMb: this.opts.maxMemoryMb,
-      steps: perEpoch * config.epochs,
+      steps,
+      time: estimateRunSeconds(config, steps) ?? null,
       problem: this.memoryProblem(config, memoryMb) ?? null,
     };
   }

@@ -97,6 +97,9 @@ describe("training.estimate", () => {
       overrides: { batch: 64, hidden: 32, epochs: 2, trainExamples: 640 },
     });
     expect(small).toMatchObject({ memoryMb: 1296, steps: 20, problem: null });
+    // 20 steps of 64 at the speed flow-class-d32's training run measured (its card's steps × batch ÷ wall time).
+    expect(small.time?.basis).toMatch(/^flow-class-d32 \(flow-class, D=32, batch 64\): [\d,]+ steps in \d+ min$/);
+    expect(small.time?.seconds).toBeCloseTo((20 * 64) / small.time!.imagesPerSecond, 6);
     const big = await anonymous.training.estimate({ experiment: "flow-class", overrides: { batch: 2048, hidden: 64 } });
     expect(big.memoryMb).toBeGreaterThan(4096);
     expect(big.problem).toMatch(/^overrides: batch 2048 at hidden 64 needs about \d+ MB, over the limit of 4096 MB/);

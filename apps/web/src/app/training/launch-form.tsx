@@ -5,6 +5,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import { useEffect, useState } from "react";
 import { NumberField } from "@/components/number-field";
 import { useTRPC } from "@/trpc/react";
+import { RunEstimate } from "./run-estimate";
 import { formatMb } from "./run-state";
 
 const FIELDS = [
@@ -88,14 +89,19 @@ export function LaunchForm({ onStarted }: { onStarted: (id: string) => void }) {
   const memory =
     estimate.data ??
     (selected && Object.keys(current.overrides).length === 0
-      ? { memoryMb: selected.memoryMb, maxMemoryMb: selected.maxMemoryMb, steps: undefined, problem: null }
+      ? { memoryMb: selected.memoryMb, maxMemoryMb: selected.maxMemoryMb, steps: undefined, time: null, problem: null }
+      : undefined);
+  // What the worker would refuse, refused here (the server still checks): its own message when it has answered.
+  const refusal =
+    memory?.problem ??
+    (memory && memory.memoryMb > memory.maxMemoryMb
+      ? `overrides: needs about ${formatMb(memory.memoryMb)}, over the limit of ${formatMb(memory.maxMemoryMb)} per run: lower batch or hidden width`
       : undefined);
 
   const submit = () => {
     if (!selected) return;
     if (current.error) return setError(current.error);
-    // Refused here rather than by the server: the same message, before anything is queued.
-    if (estimate.data?.problem) return setError(estimate.data.problem);
+    if (refusal) return setError(refusal);
     setError(undefined);
     start.mutate({ experiment: selected.name, overrides: current.overrides });
   };
@@ -138,29 +144,14 @@ export function LaunchForm({ onStarted }: { onStarted: (id: string) => void }) {
         >
           <TextArea id="extra" rows={2} value={extra} onChange={(e) => setExtra(e.target.value)} />
         </Field>
-        {memory && (
-          <p
-            className={memory.problem ? "text-sm text-amber-300" : "text-sm text-neutral-400"}
-            data-testid="run-estimate"
-          >
-            Estimated memory <span className="tabular-nums text-neutral-200">{formatMb(memory.memoryMb)}</span> of{" "}
-            <span className="tabular-nums">{formatMb(memory.maxMemoryMb)}</span> allowed per run
-            {memory.steps !== undefined && (
-              <>
-                {" "}
-                · <span className="tabular-nums">{memory.steps.toLocaleString("en-US")}</span> steps
-              </>
-            )}
-            {memory.problem && <> — too large: lower batch or hidden width</>}
-          </p>
-        )}
+        {memory && <RunEstimate estimate={memory} />}
         {estimate.error && !current.error && <p className="text-sm text-amber-300">{estimate.error.message}</p>}
         {error && (
           <Notice tone="error" title="Not started">
             <pre className="whitespace-pre-wrap font-sans">{error}</pre>
           </Notice>
         )}
-        <Button type="submit" disabled={start.isPending || !selected}>
+        <Button type="submit" disabled={start.isPending || !selected || Boolean(refusal)}>
           {start.isPending ? "Starting…" : "Start training"}
         </Button>
       </form>
