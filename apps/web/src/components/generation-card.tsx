@@ -99,7 +99,7 @@ export function GenerationCard({ generation: g, imageSize = 96, selected, onSele
             ran in {ranInLabel(g.ranIn)}
           </span>
         )}
-        <div className="ml-auto flex items-center gap-1">
+        <div className="ml-auto flex flex-wrap items-center justify-end gap-1">
           {onSelect && !readOnly && (
             <label className="mr-2 flex items-center gap-1.5 text-xs text-neutral-400">
               <input type="checkbox" checked={selected} onChange={(e) => onSelect(e.target.checked)} />
