@@ -25,7 +25,9 @@ const torchDir = fileURLToPath(new URL("../../../tooling/torch-fixtures/", impor
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+  const middle = s[Math.floor(s.length / 2)];
+  if (middle === undefined) throw new Error("median of no values");
+  return middle;
 }
 
 function pythonWithTorch(): string | null {
@@ -45,7 +47,7 @@ it(`seconds per epoch, flow-time D=${D} batch 64`, async () => {
   const dir = createRunDir(path.join(mkdtempSync(path.join(tmpdir(), "trainer-bench-")), "flow-time"), config);
   await runTraining({ dir, threads: THREADS, stopAtStep: WARMUP + STEPS });
   const wall = readMetrics(runPaths(dir).metrics).map((m) => m.wallTime);
-  const perStep = median(wall.slice(WARMUP).map((w, i) => w - wall[WARMUP + i - 1]));
+  const perStep = median(wall.slice(WARMUP).map((w, i) => w - wall[WARMUP + i - 1]!));
   let line =
     `flow-time D=${D} B=64 threads=${THREADS}: trainer (ONNX Runtime) ${perStep.toFixed(3)} s/step → ` +
     `${((perStep * perEpoch) / 60).toFixed(1)} min/epoch (${perEpoch} steps, median of ${STEPS} steps)`;

@@ -7,7 +7,7 @@ function samples(n: number, mean: number[], std: number[], seed: number): Float6
   const rng = createRng(seed);
   const out = new Float64Array(n * mean.length);
   for (let i = 0; i < n; i++)
-    for (let d = 0; d < mean.length; d++) out[i * mean.length + d] = mean[d] + std[d] * rng.normal();
+    for (let d = 0; d < mean.length; d++) out[i * mean.length + d] = mean[d]! + std[d]! * rng.normal();
   return out;
 }
 
@@ -26,7 +26,7 @@ describe("Fréchet distance", () => {
     const a = fitGaussian(x, 2000, 3);
     expect(frechetDistance(a, a)).toBeLessThan(1e-9);
     const shifted = fitGaussian(
-      x.map((v, i) => v + [3, 0, -4][i % 3]),
+      x.map((v, i) => v + [3, 0, -4][i % 3]!),
       2000,
       3,
     );
@@ -40,7 +40,7 @@ describe("Fréchet distance", () => {
     const a = diag(1, 3);
     const b = diag(2, 1);
     const cov = a.covariance.to2DArray();
-    expect([cov[0][0], cov[0][1], cov[1][0], cov[1][1]].map((v) => +v.toFixed(12))).toEqual([1, 0, 0, 9]);
+    expect(cov.flat().map((v) => +v.toFixed(12))).toEqual([1, 0, 0, 9]);
     expect(frechetDistance(a, b)).toBeCloseTo((1 - 2) ** 2 + (3 - 1) ** 2, 10);
     expect(frechetDistance(b, a)).toBeCloseTo(frechetDistance(a, b), 12);
   });
@@ -48,11 +48,11 @@ describe("Fréchet distance", () => {
   it("matches scipy.linalg.sqrtm on a correlated 2-D example", () => {
     // Σ1 = [[2, 1], [1, 2]], Σ2 = [[1, 0], [0, 4]], μ equal: Tr(Σ1 + Σ2) − 2·Tr(sqrtm(Σ1Σ2)).
     // Eigenvalues of Σ1Σ2 = [[2, 4], [1, 8]] are 5 ± √13, so Tr sqrtm = √(5+√13) + √(5−√13) = 4.116342…
-    const g = (c: number[][]) => {
+    const g = ([[c11], [c21, c22]]: [[number, number], [number, number]]) => {
       // Four points with covariance c: ±(columns of the Cholesky factor)·√(3/2).
-      const l11 = Math.sqrt(c[0][0]);
-      const l21 = c[1][0] / l11;
-      const l22 = Math.sqrt(c[1][1] - l21 * l21);
+      const l11 = Math.sqrt(c11);
+      const l21 = c21 / l11;
+      const l22 = Math.sqrt(c22 - l21 * l21);
       const s = Math.sqrt(1.5);
       const pts = [l11 * s, l21 * s, -l11 * s, -l21 * s, 0, l22 * s, 0, -l22 * s];
       return fitGaussian(pts, 4, 2);

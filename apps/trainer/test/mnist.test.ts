@@ -73,7 +73,7 @@ describe("seeded shuffling and batches", () => {
     expect(batches).toBe(40);
     expect(lastSize).toBe(10000 - 39 * 256);
     const order = epochOrder(test.count, 1, 0);
-    for (const i of order) seen[i]++;
+    for (const i of order) seen[i]!++;
     expect(seen.every((n) => n === 1)).toBe(true);
     const testCounts = new Array(10).fill(0);
     for (const label of test.labels) testCounts[label]++;
@@ -84,7 +84,7 @@ describe("seeded shuffling and batches", () => {
     const order = epochOrder(test.count, 3, 2);
     const [first, second] = epochBatches(test, 2, { batchSize: 8, seed: 3, dropLast: true });
     expect(second!.index).toBe(1);
-    const item = order[8 + 5];
+    const item = order[8 + 5]!;
     expect(second!.labels[5]).toBe(test.labels[item]);
     expect(Array.from(second!.images.subarray(5 * MNIST_PIXELS, 6 * MNIST_PIXELS))).toEqual(
       Array.from(test.images.subarray(item * MNIST_PIXELS, (item + 1) * MNIST_PIXELS)),

@@ -17,12 +17,12 @@ function batch(seed = 1): Batch {
   };
 }
 
-function meanStd(xs: ArrayLike<number>) {
+function meanStd(xs: ArrayLike<number>): [mean: number, std: number] {
   let s = 0;
-  for (let i = 0; i < xs.length; i++) s += xs[i];
+  for (let i = 0; i < xs.length; i++) s += xs[i]!;
   const m = s / xs.length;
   let v = 0;
-  for (let i = 0; i < xs.length; i++) v += (xs[i] - m) ** 2;
+  for (let i = 0; i < xs.length; i++) v += (xs[i]! - m) ** 2;
   return [m, Math.sqrt(v / xs.length)];
 }
 
@@ -43,11 +43,11 @@ describe("training objectives", () => {
     // x + (1 − t)·(x1 − x0) = x1 for every pixel.
     for (let i = 0; i < B; i++) {
       for (let p = i * 784; p < (i + 1) * 784; p += 97) {
-        expect(x[p] + (1 - t![i]) * target[p]).toBeCloseTo(b.images[p], 5);
+        expect(x[p]! + (1 - t![i]!) * target[p]!).toBeCloseTo(b.images[p]!, 5);
       }
     }
     // x0 = x1 − target is standard normal.
-    const [m, s] = meanStd(Float32Array.from(target, (u, p) => b.images[p] - u));
+    const [m, s] = meanStd(Float32Array.from(target, (u, p) => b.images[p]! - u));
     expect(Math.abs(m)).toBeLessThan(0.02);
     expect(Math.abs(s - 1)).toBeLessThan(0.02);
   });
@@ -80,7 +80,7 @@ describe("training objectives", () => {
     const b = batch();
     const { x, target } = prepareStep(resolveConfig("denoiser"), b);
     expect(target).toBe(b.images);
-    const [m, s] = meanStd(Float32Array.from(x, (z, p) => z - b.images[p]));
+    const [m, s] = meanStd(Float32Array.from(x, (z, p) => z - b.images[p]!));
     expect(Math.abs(m)).toBeLessThan(0.01);
     expect(Math.abs(s - 0.5)).toBeLessThan(0.01);
     const pure = prepareStep(resolveConfig("denoiser-pure-noise"), batch());
@@ -96,12 +96,12 @@ describe("training objectives", () => {
     const { x, t, target, c } = prepareStep(resolveConfig("ddpm-class"), b, alphasCumprod);
     expect(c).toHaveLength(B * 10);
     for (let i = 0; i < B; i++) {
-      const step = Math.round(t![i] * T);
+      const step = Math.round(t![i]! * T);
       expect(step).toBeGreaterThanOrEqual(0);
       expect(step).toBeLessThan(T);
-      const a = alphasCumprod[step];
+      const a = alphasCumprod[step]!;
       const p = i * 784 + 300;
-      expect(x[p]).toBeCloseTo(Math.sqrt(a) * b.images[p] + Math.sqrt(1 - a) * target[p], 5);
+      expect(x[p]).toBeCloseTo(Math.sqrt(a) * b.images[p]! + Math.sqrt(1 - a) * target[p]!, 5);
     }
     expect(() => prepareStep(resolveConfig("ddpm-class"), b)).toThrow(/alphasCumprod/);
   });

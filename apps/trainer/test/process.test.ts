@@ -170,7 +170,7 @@ describe("programmatic API", () => {
     for await (const event of watchRun(started.dir, { pollMs: 50 })) events.push(event);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ type: "failed" });
-    expect(listRuns(runs)[0].state).toBe("failed");
+    expect(listRuns(runs)[0]?.state).toBe("failed");
     expect(await cancelRun(started.dir)).toBe("failed");
   }, 30_000);
 

@@ -48,14 +48,14 @@ describe("resume", () => {
     const b = readMetrics(runPaths(part.dir).metrics);
     expect(b.map((m) => m.step)).toEqual(a.map((m) => m.step));
     expect(b.map((m) => m.lr)).toEqual(a.map((m) => m.lr));
-    for (let i = 0; i < a.length; i++) expect(b[i].loss).toBeCloseTo(a[i].loss, 5);
+    for (let i = 0; i < a.length; i++) expect(b[i]?.loss).toBeCloseTo(a[i]!.loss, 5);
     // The per-epoch ExponentialLR: epoch 2 trains at lr·γ with γ = 0.1^(1/2).
-    expect(a[39].lr).toBeCloseTo(1e-2 * Math.sqrt(0.1), 8);
+    expect(a[39]?.lr).toBeCloseTo(1e-2 * Math.sqrt(0.1), 8);
     // The sample grids of both runs are the same image.
     const grid = (dir: string) => sharp(runPaths(dir).grid(2)).raw().toBuffer();
     const [ga, gb] = await Promise.all([grid(full.dir), grid(part.dir)]);
     let differing = 0;
-    for (let i = 0; i < ga.length; i++) if (Math.abs(ga[i] - gb[i]) > 2) differing++;
+    for (let i = 0; i < ga.length; i++) if (Math.abs(ga[i]! - gb[i]!) > 2) differing++;
     expect(differing / ga.length).toBeLessThan(0.01);
   }, 180_000);
 });

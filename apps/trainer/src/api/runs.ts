@@ -47,7 +47,7 @@ function lastLine(file: string, tailBytes = 4096): string | null {
     closeSync(fd);
   }
   const lines = buffer.toString("utf8").split("\n").filter(Boolean);
-  return lines.length ? lines[lines.length - 1] : null;
+  return lines.at(-1) ?? null;
 }
 
 /** status.json records the step at checkpoints; the metrics have every logged step since. */

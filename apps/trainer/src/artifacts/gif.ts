@@ -23,7 +23,7 @@ function enlarge(pixels: Uint8Array, width: number, height: number, scale: numbe
   const outWidth = width * scale;
   for (let y = 0; y < height * scale; y++) {
     const srcRow = Math.floor(y / scale) * width;
-    for (let x = 0; x < outWidth; x++) out[y * outWidth + x] = pixels[srcRow + Math.floor(x / scale)];
+    for (let x = 0; x < outWidth; x++) out[y * outWidth + x] = pixels[srcRow + Math.floor(x / scale)]!;
   }
   return out;
 }

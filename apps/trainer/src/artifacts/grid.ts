@@ -43,7 +43,7 @@ export function composeGrid(
     for (let y = 0; y < h; y++) {
       const row = (top + y) * width + left;
       const src = (n * h + y) * w;
-      for (let x = 0; x < w; x++) pixels[row + x] = toByte(images.data[src + x]);
+      for (let x = 0; x < w; x++) pixels[row + x] = toByte(images.data[src + x]!);
     }
   }
   return { pixels, width, height };

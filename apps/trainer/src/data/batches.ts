@@ -52,9 +52,9 @@ export function* epochBatches(
     const images = new Float32Array(size * MNIST_PIXELS);
     const labels = new Uint8Array(size);
     for (let i = 0; i < size; i++) {
-      const item = order[start + i];
+      const item = order[start + i]!;
       images.set(dataset.images.subarray(item * MNIST_PIXELS, (item + 1) * MNIST_PIXELS), i * MNIST_PIXELS);
-      labels[i] = dataset.labels[item];
+      labels[i] = dataset.labels[item]!;
     }
     yield { epoch, index, size, images, labels, rng: createRng(seed, Stream.batchNoise, epoch, index) };
   }

@@ -48,7 +48,7 @@ export function decodeMnist(
     throw new IdxFormatError(names.labels, `label #${badLabel} is ${labels.data[badLabel]}, labels must be 0–9`);
   }
   const pixels = new Float32Array(images.data.length);
-  for (let i = 0; i < pixels.length; i++) pixels[i] = images.data[i] / 255;
+  for (let i = 0; i < pixels.length; i++) pixels[i] = images.data[i]! / 255;
   return { split, count, images: pixels, labels: Uint8Array.from(labels.data) };
 }
 
@@ -66,7 +66,7 @@ export function meanImage(dataset: MnistDataset): Float32Array {
   const sums = new Float64Array(MNIST_PIXELS);
   for (let n = 0; n < dataset.count; n++) {
     const offset = n * MNIST_PIXELS;
-    for (let p = 0; p < MNIST_PIXELS; p++) sums[p] += dataset.images[offset + p];
+    for (let p = 0; p < MNIST_PIXELS; p++) sums[p]! += dataset.images[offset + p]!;
   }
   return Float32Array.from(sums, (s) => s / dataset.count);
 }

@@ -69,8 +69,8 @@ export function permutation(n: number, rng: Rng): Uint32Array {
   for (let i = 0; i < n; i++) order[i] = i;
   for (let i = n - 1; i > 0; i--) {
     const j = rng.int(i + 1);
-    const tmp = order[i];
-    order[i] = order[j];
+    const tmp = order[i]!;
+    order[i] = order[j]!;
     order[j] = tmp;
   }
   return order;

@@ -34,7 +34,7 @@ export interface EvaluateOptions {
 function argmax(logits: Float32Array, row: number): number {
   let best = 0;
   for (let k = 1; k < MNIST_CLASSES; k++) {
-    if (logits[row * MNIST_CLASSES + k] > logits[row * MNIST_CLASSES + best]) best = k;
+    if (logits[row * MNIST_CLASSES + k]! > logits[row * MNIST_CLASSES + best]!) best = k;
   }
   return best;
 }
@@ -194,7 +194,7 @@ export async function scoreSamples(ctx: EvaluationContext, request: ScoreRequest
     const n = Math.min(chunk, total - start);
     // Digits cycle 0…9 over the whole evaluation, so every digit gets total/10 samples.
     const conditions = ctx.classes ? Array.from({ length: n }, (_, i) => ({ classLabel: (start + i) % 10 })) : null;
-    for (let i = 0; conditions && i < n; i++) asked[start + i] = conditions[i].classLabel;
+    for (let i = 0; conditions && i < n; i++) asked[start + i] = conditions[i]!.classLabel;
     const file = path.join(cacheDir, `chunk-${String(k).padStart(4, "0")}${n < chunk ? `-${n}` : ""}.f32`);
     let readings: Readings;
     if (existsSync(file)) readings = loadReadings(file, n, dim);
@@ -217,10 +217,11 @@ export async function scoreSamples(ctx: EvaluationContext, request: ScoreRequest
   const askedCount: number[] = new Array(10).fill(0);
   for (let i = 0; i < total; i++) {
     const read = argmax(generated, i);
-    predictedDigitCounts[read]++;
-    if (asked[i] >= 0) {
-      askedCount[asked[i]]++;
-      if (read === asked[i]) correct[asked[i]]++;
+    predictedDigitCounts[read]!++;
+    const digit = asked[i]!;
+    if (digit >= 0) {
+      askedCount[digit]!++;
+      if (read === digit) correct[digit]!++;
     }
   }
   return {

@@ -10,15 +10,15 @@ export interface Gaussian {
 export function fitGaussian(features: ArrayLike<number>, count: number, dim: number): Gaussian {
   if (count < 2) throw new RangeError(`fitGaussian needs at least 2 feature vectors, got ${count}`);
   const mean = new Float64Array(dim);
-  for (let n = 0; n < count; n++) for (let d = 0; d < dim; d++) mean[d] += features[n * dim + d];
-  for (let d = 0; d < dim; d++) mean[d] /= count;
+  for (let n = 0; n < count; n++) for (let d = 0; d < dim; d++) mean[d]! += features[n * dim + d]!;
+  for (let d = 0; d < dim; d++) mean[d]! /= count;
   const cov = Matrix.zeros(dim, dim);
   const centred = new Float64Array(dim);
   for (let n = 0; n < count; n++) {
-    for (let d = 0; d < dim; d++) centred[d] = features[n * dim + d] - mean[d];
+    for (let d = 0; d < dim; d++) centred[d] = features[n * dim + d]! - mean[d]!;
     for (let i = 0; i < dim; i++) {
-      const ci = centred[i];
-      for (let j = i; j < dim; j++) cov.set(i, j, cov.get(i, j) + ci * centred[j]);
+      const ci = centred[i]!;
+      for (let j = i; j < dim; j++) cov.set(i, j, cov.get(i, j) + ci * centred[j]!);
     }
   }
   for (let i = 0; i < dim; i++) {
@@ -45,8 +45,11 @@ function sqrtPsd(m: Matrix): Matrix {
  * eigendecompositions are needed.
  */
 export function frechetDistance(a: Gaussian, b: Gaussian): number {
+  if (a.mean.length !== b.mean.length) {
+    throw new RangeError(`frechetDistance: the Gaussians have ${a.mean.length} and ${b.mean.length} dimensions`);
+  }
   let meanTerm = 0;
-  for (let d = 0; d < a.mean.length; d++) meanTerm += (a.mean[d] - b.mean[d]) ** 2;
+  for (let d = 0; d < a.mean.length; d++) meanTerm += (a.mean[d]! - b.mean[d]!) ** 2;
   const rootA = sqrtPsd(a.covariance);
   const inner = rootA.mmul(b.covariance).mmul(rootA);
   const symmetric = inner.add(inner.transpose()).mul(0.5);

@@ -67,7 +67,7 @@ export async function generate(
   // Heun's corrector and multistep solvers read the previous step's carry.
   let carry: StepCarry | undefined;
   for (let i = 0; i < sampler.numSteps; i++) {
-    const prediction = await guidedPredict(denoiser, plan, x, sampler.levels[i]);
+    const prediction = await guidedPredict(denoiser, plan, x, sampler.levels[i]!);
     const noise = sampler.stepNeedsNoise(i) ? rng.gaussian(shape) : undefined;
     const stepped = sampler.step(i, x, prediction, noise, carry);
     x = stepped.prevSample;

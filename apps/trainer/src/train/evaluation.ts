@@ -46,12 +46,12 @@ export function rows(...parts: Float32Array[]): Float32Array {
 export function noisyInputs(config: DenoiserConfig, images: Float32Array, sigma: number, seed: number): Float32Array {
   const noise = createRng(seed).fillNormal(new Float32Array(images.length));
   if (config.denoise.pureNoise) return noise;
-  return Float32Array.from(images, (v, i) => v + sigma * noise[i]);
+  return Float32Array.from(images, (v, i) => v + sigma * noise[i]!);
 }
 
 function mse(a: Float32Array, b: Float32Array): number {
   let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
+  for (let i = 0; i < a.length; i++) s += (a[i]! - b[i]!) ** 2;
   return s / a.length;
 }
 
@@ -83,7 +83,7 @@ export async function evaluatePureNoise(
   const mean = meanImage(await ctx.train());
   const out = await runChunked(model, noisyInputs(config, clean, 1, ctx.sampleSeed(config) + 1), n);
   const avg = new Float32Array(MNIST_PIXELS);
-  for (let i = 0; i < out.length; i++) avg[i % MNIST_PIXELS] += out[i] / n;
+  for (let i = 0; i < out.length; i++) avg[i % MNIST_PIXELS]! += out[i]! / n;
   const file = path.join(ctx.dir, "mean-image.png");
   writeFileSync(
     file,
@@ -141,9 +141,10 @@ export function classifierAccuracy(logits: Float32Array, labels: Uint8Array) {
   const total = new Array(10).fill(0);
   for (let i = 0; i < labels.length; i++) {
     let best = 0;
-    for (let k = 1; k < 10; k++) if (logits[i * 10 + k] > logits[i * 10 + best]) best = k;
-    total[labels[i]]++;
-    if (best === labels[i]) correct[labels[i]]++;
+    for (let k = 1; k < 10; k++) if (logits[i * 10 + k]! > logits[i * 10 + best]!) best = k;
+    const label = labels[i]!;
+    total[label]++;
+    if (best === label) correct[label]++;
   }
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   return {

@@ -31,7 +31,7 @@ export function oneHot(labels: Uint8Array, pUncond: number, uniform: () => numbe
   const c = new Float32Array(labels.length * MNIST_CLASSES);
   for (let i = 0; i < labels.length; i++) {
     const drop = pUncond > 0 && uniform() < pUncond;
-    if (!drop) c[i * MNIST_CLASSES + labels[i]] = 1;
+    if (!drop) c[i * MNIST_CLASSES + labels[i]!] = 1;
   }
   return c;
 }
@@ -49,7 +49,7 @@ export function prepareStep(config: ExperimentConfig, batch: Batch, alphasCumpro
       // z = x + σ·ε, re-noised every time the batch is fetched; the pure-noise variant sees z = ε.
       const noise = rng.fillNormal(new Float32Array(x1.length));
       const { sigma, pureNoise } = config.denoise;
-      const x = pureNoise ? noise : Float32Array.from(x1, (v, i) => v + sigma * noise[i]);
+      const x = pureNoise ? noise : Float32Array.from(x1, (v, i) => v + sigma * noise[i]!);
       return { x, target: x1 };
     }
     case "flow": {
@@ -59,10 +59,10 @@ export function prepareStep(config: ExperimentConfig, batch: Batch, alphasCumpro
       const x = new Float32Array(x1.length);
       const target = new Float32Array(x1.length);
       for (let i = 0; i < size; i++) {
-        const ti = t[i];
+        const ti = t[i]!;
         for (let p = i * MNIST_PIXELS; p < (i + 1) * MNIST_PIXELS; p++) {
-          x[p] = (1 - ti) * x0[p] + ti * x1[p];
-          target[p] = x1[p] - x0[p];
+          x[p] = (1 - ti) * x0[p]! + ti * x1[p]!;
+          target[p] = x1[p]! - x0[p]!;
         }
       }
       if (config.flow.conditioning === "time") return { x, t, target };
@@ -77,9 +77,10 @@ export function prepareStep(config: ExperimentConfig, batch: Batch, alphasCumpro
       const eps = rng.fillNormal(new Float32Array(x1.length));
       const x = new Float32Array(x1.length);
       for (let i = 0; i < size; i++) {
-        const a = Math.sqrt(alphasCumprod[steps[i]]);
-        const b = Math.sqrt(1 - alphasCumprod[steps[i]]);
-        for (let p = i * MNIST_PIXELS; p < (i + 1) * MNIST_PIXELS; p++) x[p] = a * x1[p] + b * eps[p];
+        const alphaBar = alphasCumprod[steps[i]!]!;
+        const a = Math.sqrt(alphaBar);
+        const b = Math.sqrt(1 - alphaBar);
+        for (let p = i * MNIST_PIXELS; p < (i + 1) * MNIST_PIXELS; p++) x[p] = a * x1[p]! + b * eps[p]!;
       }
       const t = Float32Array.from(steps, (s) => s / T);
       return { x, t, c: oneHot(batch.labels, config.ddpm.pUncond, rng.uniform), target: eps };

@@ -17,7 +17,7 @@ export class ThroughputMeter {
   /** Images per second over the window (0 until two steps are recorded). */
   imagesPerSecond(): number {
     if (this.times.length < 2) return 0;
-    const seconds = (this.times[this.times.length - 1] - this.times[0]) / 1000;
+    const seconds = (this.times.at(-1)! - this.times[0]!) / 1000;
     const images = this.images.slice(1).reduce((a, b) => a + b, 0);
     return seconds > 0 ? images / seconds : 0;
   }
@@ -25,7 +25,7 @@ export class ThroughputMeter {
   /** Seconds for `remainingSteps` more steps at the window's pace. */
   etaSeconds(remainingSteps: number): number {
     if (this.times.length < 2) return Number.NaN;
-    const perStep = (this.times[this.times.length - 1] - this.times[0]) / 1000 / (this.times.length - 1);
+    const perStep = (this.times.at(-1)! - this.times[0]!) / 1000 / (this.times.length - 1);
     return remainingSteps * perStep;
   }
 }

@@ -165,13 +165,12 @@ describe("DeepFloyd IF (DEEPFLOYD_DIR, stand-in export)", () => {
       ])
       .png()
       .toBuffer();
-    const [imageId, maskId] = await Promise.all(
-      [square, half].map(async (png) => {
-        const stored = await storeUpload(services.dataDir.artifacts, png);
-        await services.database.db.insert(uploads).values(stored);
-        return stored.id;
-      }),
-    );
+    const upload = async (png: Buffer) => {
+      const stored = await storeUpload(services.dataDir.artifacts, png);
+      await services.database.db.insert(uploads).values(stored);
+      return stored.id;
+    };
+    const [imageId, maskId] = await Promise.all([upload(square), upload(half)]);
     const labels = async (recipe: Parameters<typeof caller.generations.create>[0]) =>
       (await done((await caller.generations.create(recipe)).id)).map((i) => i.label);
     const base = { modelId: "deepfloyd-if", seed: 1, steps: 34, guidance: 7 } as const;
