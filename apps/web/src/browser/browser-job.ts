@@ -1,5 +1,5 @@
 import { type ImageBatch, type PixelRange, type ProgressEvent, Rng } from "@diffusion-studio/core";
-import { decodePng, encodePng } from "@diffusion-studio/models";
+import { decodePng, encodePng, type SamplerName } from "@diffusion-studio/models";
 import type { ProgressStage } from "../shared/jobs.ts";
 import type { ModelInfo } from "../shared/models.ts";
 import { promptCondition } from "../shared/prompts.ts";
@@ -51,10 +51,10 @@ export class BrowserJob implements ProcedureJob {
     return decodePng(png, { channels: 1, range: "unit" });
   }
 
-  sampling(steps: number, seed: number) {
+  sampling(steps: number, seed: number, sampler: SamplerName = this.model.policy.course.sampler) {
     return {
       denoiser: this.model.denoiser,
-      sampler: this.model.policy.sampler({ steps }),
+      sampler: this.model.policy.sampler({ steps, sampler }),
       noise: new Rng(seed >>> 0),
       ...this.progressOptions(),
     };

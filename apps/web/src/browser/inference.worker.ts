@@ -127,5 +127,7 @@ async function runRecipe(job: BrowserJob, recipe: Recipe): Promise<void> {
       return procedures.forward(job, recipe);
     case "denoise-compare":
       return procedures.denoiseCompare(job, recipe);
+    case "sampler-compare":
+      return procedures.samplerCompare(job, recipe);
   }
 }

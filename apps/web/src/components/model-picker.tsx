@@ -84,11 +84,14 @@ export function ModelPicker({ procedure, value, onChange, error }: ModelPickerPr
         {models.map((m) => (
           <option key={m.id} value={m.id}>
             {m.name}
+            {m.isDefault ? " (default)" : ""}
           </option>
         ))}
       </Select>
+      {selected && <p className="pt-1 text-xs text-neutral-400">{selected.description}</p>}
       {selected && (
         <div className="flex flex-wrap gap-1.5 pt-1">
+          {selected.isDefault && <Badge>default</Badge>}
           <Badge>
             {selected.shape.slice(1).join("×")}
             {selected.shape[0] === 3 ? " RGB" : ""}
@@ -103,9 +106,9 @@ export function ModelPicker({ procedure, value, onChange, error }: ModelPickerPr
                 : selected.conditioning.type}
           </Badge>
           {selected.upscale && <Badge>stage II → {selected.upscale.size}²</Badge>}
-          {selected.schedules.map((s) => (
-            <Badge key={s}>{s}</Badge>
-          ))}
+          <Badge>
+            {selected.defaults.sampler}, {selected.defaults.steps} steps
+          </Badge>
           <Badge>{selected.source}</Badge>
         </div>
       )}

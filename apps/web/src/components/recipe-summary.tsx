@@ -31,7 +31,12 @@ export function recipeFacts(r: Recipe): [string, string][] {
     case "cfg-compare":
       facts.push(["prompt", r.prompt], ["γ", String(r.guidance)], ["steps", String(r.steps)]);
       break;
+    case "sampler-compare":
+      facts.push(["prompt", r.prompt], ["γ", String(r.guidance)]);
+      facts.push(["samplers", r.runs.map((run) => `${run.sampler} ${run.steps}`).join(" · ")]);
+      break;
   }
+  if ("sampler" in r && r.sampler) facts.push(["sampler", r.sampler]);
   facts.push(["seed", String(r.seed)]);
   // An unconditional model's recipe has no prompt ("") to show.
   return facts.filter(([k, v]) => !(k.startsWith("prompt") && v === ""));

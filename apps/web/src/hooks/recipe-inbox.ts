@@ -57,6 +57,7 @@ export const PAGE_OF: Record<Procedure, string> = {
   hybrid: "/illusions",
   forward: "/lab",
   "denoise-compare": "/lab",
+  "sampler-compare": "/lab",
 };
 
 /** Sends a recipe to its form (the caller then navigates to `PAGE_OF[recipe.procedure]`). */

@@ -10,6 +10,7 @@ import { ApiError } from "@/shared/errors";
 import { imageRecipe, recipeChunks } from "@/shared/image-recipe";
 import { addPngText } from "@/shared/png-text";
 import { MNIST_PIXELS, readImage, readMask } from "@/worker/images";
+import { pinRecipeSampler } from "./recipe-sampler";
 import type { Services } from "./services";
 
 /** A model that may run in browsers, or a typed error naming `modelId`. */
@@ -27,12 +28,12 @@ async function browserModel(services: Services, modelId: string) {
  * against the model) and written as the workers write theirs, and where it ran (`ran_in`). Returns its id.
  */
 export async function importBrowserResult(services: Services, input: BrowserResultInput): Promise<string> {
-  const { recipe } = input;
-  const model = await browserModel(services, recipe.modelId);
+  const model = await browserModel(services, input.recipe.modelId);
   const info = model.info;
-  if (!info.procedures.includes(recipe.procedure)) {
-    throw new ApiError("BAD_REQUEST", `procedure: model '${info.id}' does not support '${recipe.procedure}'`);
+  if (!info.procedures.includes(input.recipe.procedure)) {
+    throw new ApiError("BAD_REQUEST", `procedure: model '${info.id}' does not support '${input.recipe.procedure}'`);
   }
+  const recipe = pinRecipeSampler(input.recipe, info);
   for (const key of ["imageId", "maskId"] as const) {
     const id = key in recipe ? (recipe as Record<typeof key, string>)[key] : undefined;
     if (!id) continue;
@@ -66,7 +67,7 @@ export async function importBrowserResult(services: Services, input: BrowserResu
     if (channels === 1) png = png.toColourspace("b-w");
     // With the recipe chunks a worker writes (src/worker/job.ts), so a browser result travels with its recipe too.
     const meta = imageRecipe(recipe, info, { index: k, label: image.label, kind: "result", width, height });
-    pngs.push(addPngText(await png.png().toBuffer(), recipeChunks(meta, info.defaults.steps)));
+    pngs.push(addPngText(await png.png().toBuffer(), recipeChunks(meta, info.courseSteps)));
   }
   const id = randomUUID();
   const images: StoredImage[] = [];

@@ -31,6 +31,8 @@ function imageSteps(r: Recipe): number {
       return 2 * r.iStart + 1;
     case "cfg-compare":
       return 2 * r.batch * r.steps;
+    case "sampler-compare":
+      return r.runs.reduce((sum, run) => sum + run.steps, 0);
   }
 }
 

@@ -21,6 +21,7 @@ import type { DataDir } from "./data-dir";
 import { checkGenerationWork, recipeEvaluations } from "./generation-work";
 import type { ModelRegistry, RegisteredModel } from "./models/registry";
 import { checkRecipePrompts } from "./recipe-prompts";
+import { pinRecipeSampler } from "./recipe-sampler";
 
 export interface GenerationView {
   readonly id: string;
@@ -68,10 +69,11 @@ export class Generations {
   }
 
   /** Checks a recipe against its model, inputs and the work cap, and makes its job (nothing is stored yet). */
-  async prepare(recipe: Recipe): Promise<{ job: GenerationJob; evaluations: number }> {
-    const model = await this.models.get(recipe.modelId);
-    if (!model) throw new ApiError("NOT_FOUND", `modelId: unknown model '${recipe.modelId}'`);
-    checkSupported(recipe, model);
+  async prepare(submitted: Recipe): Promise<{ job: GenerationJob; evaluations: number }> {
+    const model = await this.models.get(submitted.modelId);
+    if (!model) throw new ApiError("NOT_FOUND", `modelId: unknown model '${submitted.modelId}'`);
+    checkSupported(submitted, model);
+    const recipe = pinRecipeSampler(submitted, model.info);
     checkGenerationWork(recipe, model.info, this.opts.maxEvaluations);
     const job: GenerationJob = {
       generationId: randomUUID(),
@@ -402,8 +404,8 @@ function checkSupported(recipe: Recipe, model: RegisteredModel): void {
     const bad = recipe.iStarts.find((i) => i >= recipe.steps);
     if (bad !== undefined) throw new ApiError("BAD_REQUEST", `iStarts: ${bad} is not below steps (${recipe.steps})`);
   }
-  if (recipe.procedure === "denoise-compare" && recipe.iStart >= info.defaults.steps) {
-    throw new ApiError("BAD_REQUEST", `iStart: must be below ${info.defaults.steps} for model '${info.id}'`);
+  if (recipe.procedure === "denoise-compare" && recipe.iStart >= info.courseSteps) {
+    throw new ApiError("BAD_REQUEST", `iStart: must be below ${info.courseSteps} for model '${info.id}'`);
   }
   if (recipe.procedure === "anagram") {
     const bad = recipe.parts.find((p) => !info.anagramViews.includes(p.view));

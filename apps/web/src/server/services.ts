@@ -131,7 +131,7 @@ function embeddedSource() {
     return embeddedModels().map((m) => ({ id: m.id, file: m.onnx }));
   }, "embedded");
   const rank = ({ info }: RegisteredModel) =>
-    (info.conditioning.type === "none" ? 2 : 0) + (info.schedules.includes("flow-euler") ? 0 : 1);
+    (info.conditioning.type === "none" ? 2 : 0) + (info.samplers.some((s) => s.name === "flow-euler") ? 0 : 1);
   const width = ({ info }: RegisteredModel) => info.width ?? 0;
   return async () =>
     (await source()).sort((a, b) => rank(a) - rank(b) || width(b) - width(a) || a.info.id.localeCompare(b.info.id));

@@ -65,5 +65,7 @@ export function expectedImageCount(r: Recipe): number | undefined {
       return 1 + r.ts.length;
     case "denoise-compare":
       return undefined;
+    case "sampler-compare":
+      return r.runs.length;
   }
 }

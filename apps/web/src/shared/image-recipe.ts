@@ -20,7 +20,7 @@ export interface ImageRecipe {
     readonly name: string;
     /** SHA-256 of the model file (ONNX) or of an export's manifest; absent when unknown. */
     readonly sha256?: string;
-    /** The sampling schedule the model runs ("flow-euler", "ddpm-strided", …). */
+    /** The sampler the picture was made with ("flow-dpm-solver", "ddpm", …). */
     readonly sampler: string;
   };
   /** This picture within its generation. */
@@ -40,7 +40,7 @@ export interface ImageRecipe {
 }
 
 /** The model fields a recipe chunk needs. */
-export type RecipeModel = Pick<ModelInfo, "id" | "name" | "schedules" | "defaults" | "fileSha256">;
+export type RecipeModel = Pick<ModelInfo, "id" | "name" | "samplers" | "fileSha256">;
 
 /** What one picture's chunk says, from the task's recipe and model. */
 export function imageRecipe(
@@ -60,7 +60,7 @@ export function imageRecipe(
       id: model.id,
       name: model.name,
       ...(model.fileSha256 ? { sha256: model.fileSha256 } : {}),
-      sampler: model.schedules[0] ?? "default",
+      sampler: samplerOf(recipe, model, image.index),
     },
     image: { ...image, prompt, seed },
     ...(Object.keys(sources).length > 0 ? { sources } : {}),
@@ -86,7 +86,8 @@ export function recipeChunks(meta: ImageRecipe, defaultSteps?: number): PngText[
  */
 export function parametersText(meta: ImageRecipe, defaultSteps?: number): string {
   const r = meta.recipe;
-  const steps = "steps" in r ? r.steps : defaultSteps;
+  const steps =
+    "steps" in r ? r.steps : r.procedure === "sampler-compare" ? stepsOfRun(r, meta.image.index) : defaultSteps;
   const fields: [string, string | number | undefined][] = [
     ["Steps", steps],
     ["Sampler", meta.model.sampler],
@@ -104,6 +105,19 @@ export function parametersText(meta: ImageRecipe, defaultSteps?: number): string
     .map(([k, v]) => `${k}: ${String(v).replace(/[,\n]/g, " ")}`)
     .join(", ");
   return `${meta.image.prompt}\n${line}`;
+}
+
+/**
+ * The sampler of a recipe's picture: the one it names (a sampler comparison: its result's own), else the model's
+ * first, the course's sampler (what a recipe without one runs).
+ */
+function samplerOf(r: Recipe, model: RecipeModel, index: number): string {
+  if (r.procedure === "sampler-compare") return r.runs[Math.min(index, r.runs.length - 1)]!.sampler;
+  return ("sampler" in r ? r.sampler : undefined) ?? model.samplers[0]?.name ?? "default";
+}
+
+function stepsOfRun(r: Extract<Recipe, { procedure: "sampler-compare" }>, index: number): number {
+  return r.runs[Math.min(index, r.runs.length - 1)]!.steps;
 }
 
 /** The prompt an image of a recipe was conditioned on and the seed of its noise. */

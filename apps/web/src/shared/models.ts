@@ -12,6 +12,19 @@ export type Conditioning =
     }
   | { readonly type: "none" };
 
+/** A sampler a model can run: its name in @diffusion-studio/models' sampler table and what it does. */
+export interface SamplerInfo {
+  readonly name: string;
+  readonly description: string;
+}
+
+/** What the forms start from: the sampler, its steps (model evaluations per image) and the CFG γ. */
+export interface SamplingDefaults {
+  readonly sampler: string;
+  readonly steps: number;
+  readonly guidance: number;
+}
+
 /** A model the galleries can use, and what it supports. */
 export interface ModelInfo {
   readonly id: string;
@@ -22,14 +35,25 @@ export interface ModelInfo {
   /** [channels, height, width] of the images it makes. */
   readonly shape: readonly [number, number, number];
   readonly procedures: readonly Procedure[];
-  /** Sampling schedules it can run (e.g. "flow-euler", "ddpm-strided"). */
-  readonly schedules: readonly string[];
+  /**
+   * The samplers it can run, the course's first (flow-euler, ddpm): a recipe that names no sampler means that one,
+   * which is what every recipe meant before samplers could be chosen.
+   */
+  readonly samplers: readonly SamplerInfo[];
   /**
    * The anagram views that make sense for its images. `negate` (x → −x) needs pixels centred on 0 (IF's [−1, 1]);
    * on MNIST's [0, 1] a negated digit is out of distribution and samples come out black.
    */
   readonly anagramViews: readonly View[];
-  readonly defaults: { readonly steps: number; readonly guidance: number };
+  /** Decided by the model's sampling policy: the few-step sampler its card measured, else the course's. */
+  readonly defaults: SamplingDefaults;
+  /**
+   * The course's steps (50 for flow, T or 34 for DDPM): the forward process and "blur vs one-step vs iterative" walk
+   * these, whatever the default, so `iStart` indexes them.
+   */
+  readonly courseSteps: number;
+  /** The registry's default model, the one pickers start on. */
+  readonly isDefault?: boolean;
   readonly promptExamples: readonly string[];
   /** SHA-256 (hex) of the model file, or of an export's manifest; written into every image's recipe. */
   readonly fileSha256?: string;

@@ -1,3 +1,4 @@
+import { SAMPLER_NAMES, type SamplerName } from "@diffusion-studio/models";
 import { z } from "zod";
 import { fieldMessage } from "./errors.ts";
 import { text } from "./text.ts";
@@ -44,6 +45,16 @@ const guidance = numberIn(
   false,
 );
 const seed = numberIn(LIMITS.seed, `seed: must be a whole number between 0 and ${LIMITS.seed.max}`);
+/** A sampler of the models package's table; whether the recipe's model takes it is checked on submit. */
+const samplerName = z.enum(SAMPLER_NAMES as [SamplerName, ...SamplerName[]], {
+  error: `sampler: must be one of ${SAMPLER_NAMES.join(", ")}`,
+});
+/**
+ * The sampler a `steps`-step loop runs. The portal stores it resolved on submit (the forms send the model's default);
+ * a recipe without one means the model's first, the course's sampler (flow-euler, ddpm): what every recipe ran
+ * before samplers could be chosen, so old recipes re-run to the same bytes.
+ */
+const sampler = samplerName.optional();
 const uploadId = z.uuid("image: upload an image first");
 const iStart = numberIn(
   LIMITS.iStart,
@@ -70,6 +81,7 @@ export const generateRecipe = z.object({
   /** One group of `batch` images per prompt; `[""]` for an unconditional model. */
   prompts: z.array(promptOrNone).min(1, "prompts: give at least one prompt").max(8, "prompts: at most 8"),
   steps,
+  sampler,
   guidance,
   seed,
   batch: numberIn(LIMITS.batch, `batch: must be between ${LIMITS.batch.min} and ${LIMITS.batch.max}`),
@@ -85,6 +97,7 @@ export const sdeditRecipe = z.object({
   prompt: promptOrNone,
   iStarts: z.array(iStart).min(1, "iStarts: give at least one level").max(12, "iStarts: at most 12 levels"),
   steps,
+  sampler,
   guidance,
   seed,
 });
@@ -97,6 +110,7 @@ export const inpaintRecipe = z.object({
   maskId: z.uuid("mask: paint a mask first"),
   prompt: promptOrNone,
   steps,
+  sampler,
   guidance,
   seed,
 });
@@ -109,6 +123,7 @@ export const anagramRecipe = z.object({
     .min(2, "parts: an anagram needs at least two prompts")
     .max(4, "parts: at most four prompts"),
   steps,
+  sampler,
   guidance,
   seed,
 });
@@ -121,6 +136,7 @@ export const hybridRecipe = z.object({
   /** Gaussian blur used to split frequencies (CS180: kernel 33, σ 2). */
   sigma: numberIn({ min: 0.5, max: 8 }, "sigma: between 0.5 and 8", false),
   steps,
+  sampler,
   guidance,
   seed,
 });
@@ -150,9 +166,23 @@ export const cfgCompareRecipe = z.object({
   modelId,
   prompt,
   steps,
+  sampler,
   guidance,
   seed,
   batch: numberIn({ min: 1, max: 8 }, "batch: must be between 1 and 8"),
+});
+
+/** Lab: one seed and prompt through several samplers, each at its own number of model evaluations. */
+export const samplerCompareRecipe = z.object({
+  procedure: z.literal("sampler-compare"),
+  modelId,
+  prompt,
+  runs: z
+    .array(z.object({ sampler: samplerName, steps }))
+    .min(1, "runs: choose at least one sampler")
+    .max(8, "runs: at most 8 samplers"),
+  guidance,
+  seed,
 });
 
 export const recipe = z.discriminatedUnion("procedure", [
@@ -164,6 +194,7 @@ export const recipe = z.discriminatedUnion("procedure", [
   forwardRecipe,
   denoiseCompareRecipe,
   cfgCompareRecipe,
+  samplerCompareRecipe,
 ]);
 
 export type Recipe = z.infer<typeof recipe>;

@@ -1,4 +1,5 @@
 import { type Condition, type ImageBatch, type PixelRange, type ProgressEvent, Rng } from "@diffusion-studio/core";
+import type { SamplerName } from "@diffusion-studio/models";
 import { imageRecipe, recipeChunks } from "../shared/image-recipe.ts";
 import type { ProgressStage } from "../shared/jobs.ts";
 import { promptCondition } from "../shared/prompts.ts";
@@ -31,7 +32,7 @@ export class Job {
     const info = task.model.info;
     // Every PNG carries its recipe (JSON) and an A1111-style parameters line.
     this.out = new ImageWriter(task.artifactsDir, task.outputPrefix, model.pixels.range, (image) =>
-      recipeChunks(imageRecipe(task.recipe, info, image), info.defaults.steps),
+      recipeChunks(imageRecipe(task.recipe, info, image), info.courseSteps),
     );
   }
 
@@ -56,10 +57,10 @@ export class Job {
   }
 
   /** The sampler and seeded noise of a `steps`-step run, with cancellation and previews. */
-  sampling(steps: number, seed: number) {
+  sampling(steps: number, seed: number, sampler: SamplerName = this.model.policy.course.sampler) {
     return {
       denoiser: this.model.denoiser,
-      sampler: this.model.policy.sampler({ steps }),
+      sampler: this.model.policy.sampler({ steps, sampler }),
       noise: new Rng(seed >>> 0),
       ...this.progressOptions(),
     };

@@ -27,7 +27,7 @@ export async function generate(job: Job, recipe: RecipeOf<"generate">): Promise<
   const upscaler = recipe.upscale && job.model.upscaler;
   if (recipe.upscale && !upscaler) throw new Error("upscale: this model has no upscaling stage");
   for (const [k, prompt] of recipe.prompts.entries()) {
-    const run = job.sampling(recipe.steps, recipe.seed + k);
+    const run = job.sampling(recipe.steps, recipe.seed + k, recipe.sampler);
     const condition = job.condition(prompt);
     const images = await sample({ ...run, condition, batchSize: recipe.batch, guidanceScale: recipe.guidance });
     for (let i = 0; i < recipe.batch; i++) await job.emitResult(images, i, sampleLabel(prompt, i));
@@ -49,10 +49,14 @@ export async function generate(job: Job, recipe: RecipeOf<"generate">): Promise<
 /** Course §1.6: the same seed without and with CFG. */
 export async function cfgCompare(job: Job, recipe: RecipeOf<"cfg-compare">): Promise<void> {
   const condition = job.condition(recipe.prompt);
-  const plain = await sample({ ...job.sampling(recipe.steps, recipe.seed), condition, batchSize: recipe.batch });
+  const plain = await sample({
+    ...job.sampling(recipe.steps, recipe.seed, recipe.sampler),
+    condition,
+    batchSize: recipe.batch,
+  });
   for (let i = 0; i < recipe.batch; i++) await job.emitResult(plain, i, `no CFG #${i + 1}`);
   const guided = await sample({
-    ...job.sampling(recipe.steps, recipe.seed),
+    ...job.sampling(recipe.steps, recipe.seed, recipe.sampler),
     condition,
     batchSize: recipe.batch,
     guidanceScale: recipe.guidance,
@@ -67,7 +71,7 @@ export async function cfgCompare(job: Job, recipe: RecipeOf<"cfg-compare">): Pro
 export async function sdeditSweep(job: Job, recipe: RecipeOf<"sdedit">): Promise<void> {
   const image = await job.readInput("image");
   await job.emitResult(image, 0, "source");
-  const run = job.sampling(recipe.steps, recipe.seed);
+  const run = job.sampling(recipe.steps, recipe.seed, recipe.sampler);
   const condition = job.condition(recipe.prompt);
   for (const [k, iStart] of recipe.iStarts.entries()) {
     const label = `i_start = ${iStart}`;
@@ -90,7 +94,7 @@ export async function inpaintMasked(job: Job, recipe: RecipeOf<"inpaint">): Prom
   await job.emitResult(image, 0, "source");
   await job.emitResult(mask, 0, "mask", "unit");
   const result = await inpaint({
-    ...job.sampling(recipe.steps, recipe.seed),
+    ...job.sampling(recipe.steps, recipe.seed, recipe.sampler),
     image,
     mask,
     condition: job.condition(recipe.prompt),
@@ -103,7 +107,7 @@ export async function inpaintMasked(job: Job, recipe: RecipeOf<"inpaint">): Prom
 export async function anagram(job: Job, recipe: RecipeOf<"anagram">): Promise<void> {
   const views = recipe.parts.map((p) => makeView(viewConfig(p.view, job.height, recipe.seed)));
   const result = await visualAnagram({
-    ...job.sampling(recipe.steps, recipe.seed),
+    ...job.sampling(recipe.steps, recipe.seed, recipe.sampler),
     views: recipe.parts.map((p, k) => ({ condition: job.condition(p.prompt, `parts.${k}.prompt`), view: views[k]! })),
     guidanceScale: recipe.guidance,
   });
@@ -115,7 +119,7 @@ export async function anagram(job: Job, recipe: RecipeOf<"anagram">): Promise<vo
 /** Course §1.9: one prompt's low frequencies, another's high ones. */
 export async function hybrid(job: Job, recipe: RecipeOf<"hybrid">): Promise<void> {
   const result = await hybridImage({
-    ...job.sampling(recipe.steps, recipe.seed),
+    ...job.sampling(recipe.steps, recipe.seed, recipe.sampler),
     lowPassCondition: job.condition(recipe.lowPrompt, "lowPrompt"),
     highPassCondition: job.condition(recipe.highPrompt, "highPrompt"),
     sigma: recipe.sigma,
@@ -125,10 +129,36 @@ export async function hybrid(job: Job, recipe: RecipeOf<"hybrid">): Promise<void
   await job.emitResult(result, 0, `hybrid: ${recipe.lowPrompt} / ${recipe.highPrompt}`);
 }
 
+/**
+ * Lab: the same prompt and seed through each sampler, one result per run labelled with the model evaluations it
+ * took (a Heun budget that is even uses one less).
+ */
+export async function samplerCompare(job: Job, recipe: RecipeOf<"sampler-compare">): Promise<void> {
+  const condition = job.condition(recipe.prompt);
+  for (const [k, run] of recipe.runs.entries()) {
+    const sampling = job.sampling(run.steps, recipe.seed, run.sampler);
+    const label = `${run.sampler} · ${sampling.sampler.numSteps} NFE`;
+    const images = await sample({
+      ...sampling,
+      ...job.progressOptions({ index: k + 1, count: recipe.runs.length, label }),
+      condition,
+      batchSize: 1,
+      guidanceScale: recipe.guidance,
+    });
+    await job.emitResult(images, 0, label);
+  }
+}
+
+/** The course's figures walk the course's sampler and steps, whatever the model's few-step default. */
+function courseSampler(job: Job) {
+  const { course } = job.model.policy;
+  return job.model.policy.sampler({ sampler: course.sampler, steps: course.steps });
+}
+
 /** Course §1.1: the image noised to each course time (0–1000), in the model's own time. */
 export async function forward(job: Job, recipe: RecipeOf<"forward">): Promise<void> {
   const image = await job.readInput("image");
-  const sampler = job.model.policy.sampler({ steps: job.task.model.info.defaults.steps });
+  const sampler = courseSampler(job);
   const noise = new Rng(recipe.seed >>> 0);
   await job.emitResult(image, 0, "clean");
   for (const t of recipe.ts) {
@@ -138,7 +168,7 @@ export async function forward(job: Job, recipe: RecipeOf<"forward">): Promise<vo
 
 /** Course §1.2–1.4: noise an image to level i_start, then clean it up three ways. */
 export async function denoiseCompare(job: Job, recipe: RecipeOf<"denoise-compare">): Promise<void> {
-  const sampler = job.model.policy.sampler({ steps: job.task.model.info.defaults.steps });
+  const sampler = courseSampler(job);
   const noise = new Rng(recipe.seed >>> 0);
   const condition = job.condition(recipe.prompt);
   const clean = await job.readInput("image");

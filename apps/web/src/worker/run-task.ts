@@ -38,6 +38,9 @@ export async function runTask(task: WorkerTask, ctx: TaskContext): Promise<Worke
     case "denoise-compare":
       await procedures.denoiseCompare(job, recipe);
       break;
+    case "sampler-compare":
+      await procedures.samplerCompare(job, recipe);
+      break;
   }
   return job.results;
 }

@@ -44,7 +44,7 @@ describe("API gateway", () => {
     const caller = createCaller(await createContext({ headers: new Headers(), services }));
     const models = await caller.models.list();
     // The wider class-conditioned flow model comes first (pickers default to it); the classifier is not a generator.
-    expect(models[0]).toMatchObject({ id: "flow-class-d64", source: "embedded", schedules: ["flow-euler"], width: 64 });
+    expect(models[0]).toMatchObject({ id: "flow-class-d64", source: "embedded", isDefault: true, width: 64 });
     expect(models[1]).toMatchObject({ id: "flow-class-d32", width: 32 });
     expect(models.map((m) => m.id)).toContain("flow-time-d32");
     expect(models.map((m) => m.id)).not.toContain("classifier");

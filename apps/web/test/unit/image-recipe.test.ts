@@ -185,7 +185,7 @@ describe("the recipe travels with the image", () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), "ds-web-writer-"));
     try {
       const recipe = { ...generate, prompts: ["a handwritten 7 — γ"] };
-      const model = { id: "m", name: "M", schedules: ["flow-euler"], defaults: { steps: 50, guidance: 5 } };
+      const model = { id: "m", name: "M", samplers: [{ name: "flow-euler", description: "Euler" }] };
       const writer = new ImageWriter(dir, "g", "unit", (image) => recipeChunks(imageRecipe(recipe, model, image)));
       const written = await writer.write(imageBatch([1, 1, 4, 4]), 0, "x̂0 ×2");
       const png = await fs.readFile(path.join(dir, written.path));

@@ -69,7 +69,7 @@ describe("inference through the worker pool", () => {
     const models = (await caller.models.list()).filter((m) => m.source === "configured");
     expect(models.map((m) => m.id).sort()).toEqual(["test-ddpm-class", "test-flow-class"]);
     const flow = models.find((m) => m.id === "test-flow-class")!;
-    expect(flow).toMatchObject({ name: "Test flow-class", shape: [1, 28, 28], schedules: ["flow-euler"] });
+    expect(flow).toMatchObject({ name: "Test flow-class", shape: [1, 28, 28], defaults: { sampler: "flow-euler" } });
     expect(flow.conditioning.type).toBe("class");
     expect(flow.procedures).toContain("anagram");
   });

@@ -12,7 +12,13 @@ import { JobProgress } from "@/components/job-progress";
 import { MaskPainter } from "@/components/mask-painter";
 import { ModelPicker, useModelChoice } from "@/components/model-picker";
 import { fitPrompt, NoPromptNote, PromptSuggestions, promptHint, takesPrompt } from "@/components/prompt-suggestions";
-import { SamplingFields } from "@/components/sampling-fields";
+import {
+  recalledSampling,
+  SamplingFields,
+  type SamplingValues,
+  samplingRecipe,
+  withModelDefaults,
+} from "@/components/sampling-fields";
 import { Tabs } from "@/components/tabs";
 import { useRecall } from "@/hooks/recipe-inbox";
 import { useRecipeForm } from "@/hooks/use-recipe-form";
@@ -26,7 +32,7 @@ const TABS = [
   { id: "inpaint", label: "Inpainting" },
   { id: "img2img", label: "Text image-to-image" },
 ] as const;
-const INLINE = ["modelId", "prompt", "iStarts", "steps", "guidance", "seed", "imageId", "maskId"];
+const INLINE = ["modelId", "prompt", "iStarts", "sampler", "steps", "guidance", "seed", "imageId", "maskId"];
 
 /** "1, 3, 5" → [1, 3, 5]; anything unparsable becomes NaN so validation names it. */
 function parseLevels(text: string): number[] {
@@ -42,9 +48,9 @@ export function EditsWorkbench() {
   const [mode, setMode] = useState<Mode>(() => TABS.find((t) => t.id === params.get("mode"))?.id ?? "sdedit");
   const [prompt, setPrompt] = useState("a handwritten 7");
   const procedure = mode === "inpaint" ? "inpaint" : "sdedit";
-  const [sampling, setSampling] = useState({ steps: 30, guidance: 7, seed: 0 });
+  const [sampling, setSampling] = useState<SamplingValues>({ sampler: "", steps: 30, guidance: 7, seed: 0 });
   const applyDefaults = useCallback((m: ModelInfo) => {
-    setSampling((s) => ({ ...s, steps: m.defaults.steps, guidance: m.defaults.guidance }));
+    setSampling((s) => withModelDefaults(m, s));
     setPrompt((p) => fitPrompt(p, m));
   }, []);
   const { modelId, setModelId, model } = useModelChoice(procedure, applyDefaults);
@@ -53,7 +59,7 @@ export function EditsWorkbench() {
     setMode(r.procedure);
     setModelId(r.modelId);
     setPrompt(r.prompt);
-    setSampling({ steps: r.steps, guidance: r.guidance, seed: r.seed });
+    setSampling(recalledSampling(r, model));
     if (r.procedure === "sdedit") setLevels(r.iStarts.join(", "));
   });
   const here = useRunHere(model);
@@ -72,7 +78,7 @@ export function EditsWorkbench() {
     const common = {
       modelId,
       prompt: prompted ? prompt : "",
-      ...sampling,
+      ...samplingRecipe(sampling),
       guidance: prompted ? sampling.guidance : 0,
       imageId: image?.id ?? "",
     };
@@ -137,7 +143,13 @@ export function EditsWorkbench() {
             ) : (
               model && <NoPromptNote model={model} />
             )}
-            <SamplingFields value={sampling} onChange={setSampling} errors={form.errors} showGuidance={prompted} />
+            <SamplingFields
+              model={model}
+              value={sampling}
+              onChange={setSampling}
+              errors={form.errors}
+              showGuidance={prompted}
+            />
             <FormErrors errors={form.errors} inline={INLINE} />
             <RunInBrowserToggle here={here} />
             <Button type="submit" disabled={form.pending || here.active}>

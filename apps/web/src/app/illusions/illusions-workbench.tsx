@@ -10,7 +10,13 @@ import { JobProgress } from "@/components/job-progress";
 import { ModelPicker, useModelChoice } from "@/components/model-picker";
 import { NumberField } from "@/components/number-field";
 import { fitPrompt, PromptSuggestions, promptHint } from "@/components/prompt-suggestions";
-import { SamplingFields } from "@/components/sampling-fields";
+import {
+  recalledSampling,
+  SamplingFields,
+  type SamplingValues,
+  samplingRecipe,
+  withModelDefaults,
+} from "@/components/sampling-fields";
 import { Tabs } from "@/components/tabs";
 import { useRecall } from "@/hooks/recipe-inbox";
 import { useRecipeForm } from "@/hooks/use-recipe-form";
@@ -22,11 +28,11 @@ const TABS = [
   { id: "anagram", label: "Visual anagrams" },
   { id: "hybrid", label: "Hybrid images" },
 ] as const;
-const INLINE = ["modelId", "steps", "guidance", "seed", "sigma", "lowPrompt", "highPrompt"];
+const INLINE = ["modelId", "sampler", "steps", "guidance", "seed", "sigma", "lowPrompt", "highPrompt"];
 
 export function IllusionsWorkbench() {
   const [mode, setMode] = useState<Mode>("anagram");
-  const [sampling, setSampling] = useState({ steps: 30, guidance: 5, seed: 0 });
+  const [sampling, setSampling] = useState<SamplingValues>({ sampler: "", steps: 30, guidance: 5, seed: 0 });
   const [parts, setParts] = useState<{ prompt: string; view: View }[]>([
     { prompt: "a handwritten 6", view: "identity" },
     { prompt: "a handwritten 9", view: "rot180" },
@@ -34,7 +40,7 @@ export function IllusionsWorkbench() {
   const [low, setLow] = useState("a handwritten 0");
   const [high, setHigh] = useState("a handwritten 1");
   const applyDefaults = useCallback((m: ModelInfo) => {
-    setSampling((s) => ({ ...s, steps: m.defaults.steps, guidance: m.defaults.guidance }));
+    setSampling((s) => withModelDefaults(m, s));
     setParts((ps) => ps.map((p, i) => ({ ...p, prompt: fitPrompt(p.prompt, m, i) })));
     setLow((p) => fitPrompt(p, m, 0));
     setHigh((p) => fitPrompt(p, m, 1));
@@ -46,7 +52,7 @@ export function IllusionsWorkbench() {
     if (r.procedure !== "anagram" && r.procedure !== "hybrid") return;
     setMode(r.procedure);
     setModelId(r.modelId);
-    setSampling({ steps: r.steps, guidance: r.guidance, seed: r.seed });
+    setSampling(recalledSampling(r, model));
     if (r.procedure === "anagram") setParts(r.parts);
     else {
       setLow(r.lowPrompt);
@@ -59,10 +65,11 @@ export function IllusionsWorkbench() {
   const form = mode === "anagram" ? anagram : hybrid;
 
   const submit = () => {
-    if (mode === "anagram") anagram.submit({ procedure: "anagram", modelId, parts, ...sampling }, here.runHere);
+    if (mode === "anagram")
+      anagram.submit({ procedure: "anagram", modelId, parts, ...samplingRecipe(sampling) }, here.runHere);
     else
       hybrid.submit(
-        { procedure: "hybrid", modelId, lowPrompt: low, highPrompt: high, sigma, ...sampling },
+        { procedure: "hybrid", modelId, lowPrompt: low, highPrompt: high, sigma, ...samplingRecipe(sampling) },
         here.runHere,
       );
   };
@@ -163,7 +170,7 @@ export function IllusionsWorkbench() {
               </>
             )}
             <PromptSuggestions id="prompt-options" model={model} />
-            <SamplingFields value={sampling} onChange={setSampling} errors={form.errors} />
+            <SamplingFields model={model} value={sampling} onChange={setSampling} errors={form.errors} />
             <FormErrors errors={form.errors} inline={[...INLINE, "parts", "prompt", "view"]} />
             <RunInBrowserToggle here={here} />
             <Button type="submit" disabled={form.pending || here.active}>

@@ -11,29 +11,60 @@ import { JobProgress } from "@/components/job-progress";
 import { ModelPicker, useModelChoice } from "@/components/model-picker";
 import { NumberField } from "@/components/number-field";
 import { fitPrompt, NoPromptNote, PromptSuggestions, promptHint, takesPrompt } from "@/components/prompt-suggestions";
-import { SamplingFields } from "@/components/sampling-fields";
+import {
+  recalledSampling,
+  SamplingFields,
+  type SamplingValues,
+  samplingRecipe,
+  withModelDefaults,
+} from "@/components/sampling-fields";
 import { Tabs } from "@/components/tabs";
 import { useRecall } from "@/hooks/recipe-inbox";
 import { useRecipeForm } from "@/hooks/use-recipe-form";
 import type { Uploaded } from "@/hooks/use-upload";
 import type { ModelInfo } from "@/shared/models";
-import { cfgCompareRecipe, denoiseCompareRecipe, forwardRecipe, LIMITS } from "@/shared/recipes";
+import {
+  cfgCompareRecipe,
+  denoiseCompareRecipe,
+  forwardRecipe,
+  LIMITS,
+  type Recipe,
+  samplerCompareRecipe,
+} from "@/shared/recipes";
+import { type SamplerRun, SamplerRuns, samplerRunsFor } from "./sampler-runs";
 
-type Mode = "forward" | "denoise-compare" | "cfg-compare";
+type Mode = "forward" | "denoise-compare" | "cfg-compare" | "sampler-compare";
 const TABS = [
   { id: "forward", label: "Forward process" },
   { id: "denoise-compare", label: "Blur vs one-step vs iterative" },
   { id: "cfg-compare", label: "CFG on / off" },
+  { id: "sampler-compare", label: "Samplers" },
 ] as const;
-const INLINE = ["modelId", "ts", "iStart", "prompt", "steps", "guidance", "seed", "batch", "imageId"];
+const PROCEDURES: Mode[] = ["forward", "denoise-compare", "cfg-compare", "sampler-compare"];
+const INLINE = [
+  "modelId",
+  "ts",
+  "iStart",
+  "prompt",
+  "sampler",
+  "steps",
+  "runs",
+  "guidance",
+  "seed",
+  "batch",
+  "imageId",
+];
+type SamplerCompare = Extract<Recipe, { procedure: "sampler-compare" }>;
 
 export function LabWorkbench() {
   const [mode, setMode] = useState<Mode>("forward");
-  const [sampling, setSampling] = useState({ steps: 30, guidance: 5, seed: 0 });
+  const [sampling, setSampling] = useState<SamplingValues>({ sampler: "", steps: 30, guidance: 5, seed: 0 });
   const [prompt, setPrompt] = useState("a handwritten 4");
+  const [runs, setRuns] = useState<SamplerRun[]>([]);
   const applyDefaults = useCallback((m: ModelInfo) => {
-    setSampling((s) => ({ ...s, steps: m.defaults.steps, guidance: m.defaults.guidance }));
+    setSampling((s) => withModelDefaults(m, s));
     setPrompt((p) => fitPrompt(p, m));
+    setRuns(samplerRunsFor(m));
   }, []);
   const { modelId, setModelId, model } = useModelChoice(mode, applyDefaults);
   const here = useRunHere(model);
@@ -41,7 +72,7 @@ export function LabWorkbench() {
   const [ts, setTs] = useState("250, 500, 750");
   const [iStart, setIStart] = useState(10);
   const [batch, setBatch] = useState(4);
-  useRecall(["forward", "denoise-compare", "cfg-compare"], model, (r) => {
+  useRecall(PROCEDURES, model, (r) => {
     setModelId(r.modelId);
     if (r.procedure === "forward") {
       setMode("forward");
@@ -56,13 +87,19 @@ export function LabWorkbench() {
       setMode("cfg-compare");
       setPrompt(r.prompt);
       setBatch(r.batch);
-      setSampling({ steps: r.steps, guidance: r.guidance, seed: r.seed });
+      setSampling(recalledSampling(r, model));
+    } else if (r.procedure === "sampler-compare") {
+      setMode("sampler-compare");
+      setPrompt(r.prompt);
+      setRuns(r.runs.map((run) => ({ ...run, on: true })));
+      setSampling((s) => ({ ...s, guidance: r.guidance, seed: r.seed }));
     }
   });
   const forward = useRecipeForm(forwardRecipe);
   const denoise = useRecipeForm(denoiseCompareRecipe);
   const cfg = useRecipeForm(cfgCompareRecipe);
-  const form = mode === "forward" ? forward : mode === "denoise-compare" ? denoise : cfg;
+  const samplers = useRecipeForm(samplerCompareRecipe);
+  const form = { forward, "denoise-compare": denoise, "cfg-compare": cfg, "sampler-compare": samplers }[mode];
 
   // An unconditional model takes no prompt ("").
   const prompted = takesPrompt(model);
@@ -80,8 +117,22 @@ export function LabWorkbench() {
         { procedure: "denoise-compare", modelId, imageId, iStart, prompt: prompted ? prompt : "", seed: sampling.seed },
         here.runHere,
       );
+    } else if (mode === "cfg-compare") {
+      cfg.submit({ procedure: "cfg-compare", modelId, prompt, ...samplingRecipe(sampling), batch }, here.runHere);
     } else {
-      cfg.submit({ procedure: "cfg-compare", modelId, prompt, ...sampling, batch }, here.runHere);
+      const chosen = runs.filter((r) => r.on).map(({ sampler, steps }) => ({ sampler, steps }));
+      const { guidance, seed } = sampling;
+      samplers.submit(
+        {
+          procedure: "sampler-compare",
+          modelId,
+          prompt: prompted ? prompt : "",
+          runs: chosen as SamplerCompare["runs"],
+          guidance: prompted ? guidance : 0,
+          seed,
+        },
+        here.runHere,
+      );
     }
   };
 
@@ -99,7 +150,7 @@ export function LabWorkbench() {
             }}
           >
             <ModelPicker procedure={mode} value={modelId} onChange={setModelId} error={form.errors.modelId} />
-            {mode !== "cfg-compare" && (
+            {(mode === "forward" || mode === "denoise-compare") && (
               <Field label="Clean image" error={form.errors.imageId}>
                 <ImageSource width={model?.shape[2] ?? 28} height={model?.shape[1] ?? 28} onChange={setImage} />
               </Field>
@@ -132,12 +183,21 @@ export function LabWorkbench() {
               </Field>
             )}
             <SamplingFields
+              model={model}
               value={sampling}
               onChange={setSampling}
               errors={form.errors}
               showSteps={mode === "cfg-compare"}
-              showGuidance={mode === "cfg-compare"}
+              showGuidance={(mode === "cfg-compare" || mode === "sampler-compare") && prompted}
             />
+            {mode === "sampler-compare" && (
+              <SamplerRuns
+                model={model}
+                value={runs}
+                onChange={setRuns}
+                error={form.errors.runs ?? form.errors.steps ?? form.errors.sampler}
+              />
+            )}
             {mode === "cfg-compare" && (
               <NumberField
                 id="batch"
@@ -162,7 +222,7 @@ export function LabWorkbench() {
               <JobProgress id={form.jobId} />
             </Panel>
           )}
-          <GenerationList procedures={["forward", "denoise-compare", "cfg-compare"]} />
+          <GenerationList procedures={PROCEDURES} />
         </div>
       </div>
     </>

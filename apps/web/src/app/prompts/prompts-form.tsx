@@ -10,24 +10,30 @@ import { JobProgress } from "@/components/job-progress";
 import { ModelPicker, useModelChoice } from "@/components/model-picker";
 import { NumberField } from "@/components/number-field";
 import { fitPrompt, NoPromptNote, promptHint, takesPrompt } from "@/components/prompt-suggestions";
-import { SamplingFields } from "@/components/sampling-fields";
+import {
+  recalledSampling,
+  SamplingFields,
+  type SamplingValues,
+  samplingRecipe,
+  withModelDefaults,
+} from "@/components/sampling-fields";
 import { useRecall } from "@/hooks/recipe-inbox";
 import { useRecipeForm } from "@/hooks/use-recipe-form";
 import type { ModelInfo } from "@/shared/models";
 import { generateRecipe, LIMITS } from "@/shared/recipes";
 import { UpscaleFields } from "./upscale-fields";
 
-const INLINE = ["modelId", "prompts", "prompt", "steps", "guidance", "seed", "batch", "upscale"];
+const INLINE = ["modelId", "prompts", "prompt", "sampler", "steps", "guidance", "seed", "batch", "upscale"];
 
 export function PromptsForm() {
   const [prompts, setPrompts] = useState("a handwritten 7\na handwritten 3");
-  const [sampling, setSampling] = useState({ steps: 50, guidance: 5, seed: 0 });
+  const [sampling, setSampling] = useState<SamplingValues>({ sampler: "", steps: 50, guidance: 5, seed: 0 });
   const [batch, setBatch] = useState(4);
   const [upscale, setUpscale] = useState({ on: false, steps: 20, guidance: 4 });
   const form = useRecipeForm(generateRecipe);
 
   const applyDefaults = useCallback((m: ModelInfo) => {
-    setSampling((s) => ({ ...s, steps: m.defaults.steps, guidance: m.defaults.guidance }));
+    setSampling((s) => withModelDefaults(m, s));
     // Keep the prompts this model understands; swap the others for its examples (digits ↔ stored IF prompts).
     setPrompts((text) =>
       text
@@ -44,7 +50,7 @@ export function PromptsForm() {
     if (r.procedure !== "generate") return;
     setModelId(r.modelId);
     setPrompts(r.prompts.join("\n"));
-    setSampling({ steps: r.steps, guidance: r.guidance, seed: r.seed });
+    setSampling(recalledSampling(r, model));
     setBatch(r.batch);
     setUpscale((u) => (r.upscale ? { on: true, ...r.upscale } : { ...u, on: false }));
   });
@@ -59,7 +65,7 @@ export function PromptsForm() {
         modelId,
         // An unconditional model takes one unprompted group of images.
         prompts: prompted ? prompts.split("\n").filter((p) => p.trim() !== "") : [""],
-        ...sampling,
+        ...samplingRecipe(sampling),
         guidance: prompted ? sampling.guidance : 0,
         batch,
         upscale: upscale.on && model?.upscale ? { steps: upscale.steps, guidance: upscale.guidance } : undefined,
@@ -116,7 +122,13 @@ export function PromptsForm() {
               </button>
             </div>
           )}
-          <SamplingFields value={sampling} onChange={setSampling} errors={form.errors} showGuidance={prompted} />
+          <SamplingFields
+            model={model}
+            value={sampling}
+            onChange={setSampling}
+            errors={form.errors}
+            showGuidance={prompted}
+          />
           <NumberField
             id="batch"
             label={prompted ? "Images per prompt" : "Images"}

@@ -2,18 +2,22 @@ import "server-only";
 import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { type DeepFloydManifest, EmbeddingStore } from "@diffusion-studio/models";
+import { type DeepFloydManifest, EmbeddingStore, IF_DEFAULTS } from "@diffusion-studio/models";
 import { readDeepFloydManifest } from "@diffusion-studio/models/files";
 import type { ModelInfo, ModelProblem } from "@/shared/models";
 import { VIEWS } from "@/shared/recipes";
-import { CONDITIONED_PROCEDURES } from "./model-info";
+import { CONDITIONED_PROCEDURES, samplerInfo } from "./model-info";
 import type { ModelSource, RegisteredModel } from "./registry";
 
 export const DEEPFLOYD_ID = "deepfloyd-if";
 const MANIFEST = "manifest.json";
 
-/** Part A's loop: 990, 960, …, 0 (34 strided timesteps) with CFG γ = 7. */
-export const DEEPFLOYD_DEFAULTS = { steps: 34, guidance: 7 } as const;
+/** The models package's choice for IF: part A's loop 990, 960, …, 0 (34 strided timesteps) with CFG γ = 7. */
+export const DEEPFLOYD_DEFAULTS = {
+  sampler: IF_DEFAULTS.sampler,
+  steps: IF_DEFAULTS.steps,
+  guidance: IF_DEFAULTS.guidanceScale,
+} as const;
 /** Stage II steps the portal proposes (the course runs 10–20; diffusers' default of 50 is slow without a GPU). */
 const UPSCALE_STEPS = 20;
 
@@ -94,10 +98,12 @@ export async function describeExport(dir: string): Promise<RegisteredModel> {
     source: "configured",
     conditioning: { type: "text", freeText, storedPrompts: stored },
     shape: [stage1.imageChannels, stage1.sampleSize, stage1.sampleSize],
-    procedures: CONDITIONED_PROCEDURES,
-    schedules: ["ddpm-strided"],
+    // One sampler (the export's own scheduler): nothing to compare.
+    procedures: CONDITIONED_PROCEDURES.filter((p) => p !== "sampler-compare"),
+    samplers: [samplerInfo(IF_DEFAULTS.sampler)],
     anagramViews: VIEWS, // pixels in [−1, 1]
     defaults: DEEPFLOYD_DEFAULTS,
+    courseSteps: IF_DEFAULTS.steps,
     promptExamples: stored,
     fileSha256: createHash("sha256")
       .update(await fs.readFile(manifestPath))

@@ -2,7 +2,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { readModelCard } from "@diffusion-studio/models";
+import { readModelCardFile } from "@diffusion-studio/models/files";
 import type { ModelInfo } from "@/shared/models";
 import { describeCard } from "./model-info";
 import type { RegisteredModel } from "./registry";
@@ -32,7 +32,10 @@ export function onnxDirectorySource(dir: string, source: ModelInfo["source"]): (
   }, source);
 }
 
-/** Models from a listing of ONNX files; each card is read once per file version. */
+/**
+ * Models from a listing of ONNX files; each card is read once per file version. A published `model.onnx` also gets
+ * what its folder's model-card.json records (name, description, the measured default sampler).
+ */
 export function onnxFilesSource(
   listFiles: () => Promise<readonly ModelFile[]>,
   source: ModelInfo["source"],
@@ -57,9 +60,7 @@ export function onnxFilesSource(
 async function load(file: string, id: string, source: ModelInfo["source"]): Promise<RegisteredModel | undefined> {
   try {
     const bytes = new Uint8Array(await fs.readFile(file));
-    const card = readModelCard(bytes);
-    const name = typeof card.extra?.name === "string" ? card.extra.name : undefined;
-    const info = describeCard(id, card, source, name);
+    const info = describeCard(id, await readModelCardFile(file, bytes), source);
     if (!info) return undefined;
     const fileSha256 = createHash("sha256").update(bytes).digest("hex");
     return {

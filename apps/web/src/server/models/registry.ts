@@ -30,12 +30,15 @@ export interface ModelSource {
   problems?(): Promise<ModelProblem[]>;
 }
 
-/** Combines several model sources; the first source that knows an id wins. */
+/**
+ * Combines several model sources; the first source that knows an id wins. The first model listed is the default
+ * (pickers start on it) and says so (`info.isDefault`).
+ */
 export function combineRegistries(
   sources: readonly (ModelSource | (() => Promise<RegisteredModel[]>))[],
 ): ModelRegistry {
   const all: ModelSource[] = sources.map((s) => (typeof s === "function" ? { list: s } : s));
-  const list = async () => (await Promise.all(all.map((s) => s.list()))).flat();
+  const list = async () => markDefault((await Promise.all(all.map((s) => s.list()))).flat());
   return {
     list,
     async get(id) {
@@ -45,4 +48,8 @@ export function combineRegistries(
       return (await Promise.all(all.map((s) => s.problems?.() ?? []))).flat();
     },
   };
+}
+
+function markDefault(models: RegisteredModel[]): RegisteredModel[] {
+  return models.map((m, k) => (k === 0 ? { ...m, info: { ...m.info, isDefault: true } } : m));
 }
