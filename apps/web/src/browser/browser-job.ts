@@ -1,12 +1,12 @@
-import { type ImageBatch, type PixelRange, type ProgressEvent, Rng } from "@diffusion-studio/core";
-import { decodePng, encodePng, type SamplerName } from "@diffusion-studio/models";
+import type { ImageBatch, PixelRange } from "@diffusion-studio/core";
+import { decodePng, encodePng } from "@diffusion-studio/models";
 import type { ProgressStage } from "../shared/jobs.ts";
 import type { ModelInfo } from "../shared/models.ts";
 import { promptCondition } from "../shared/prompts.ts";
 import type { TaskContext } from "../worker/job.ts";
 import type { ProcedureJob } from "../worker/procedure-job.ts";
-import { reportsStep } from "../worker/progress.ts";
-import type { Runnable } from "../worker/runnable.ts";
+import { previewProgress } from "../worker/progress.ts";
+import { type Runnable, samplingRun } from "../worker/runnable.ts";
 import type { BrowserImage } from "./protocol.ts";
 
 /**
@@ -51,26 +51,16 @@ export class BrowserJob implements ProcedureJob {
     return decodePng(png, { channels: 1, range: "unit" });
   }
 
-  sampling(steps: number, seed: number, sampler: SamplerName = this.model.policy.course.sampler) {
-    return {
-      denoiser: this.model.denoiser,
-      sampler: this.model.policy.sampler({ steps, sampler }),
-      noise: new Rng(seed >>> 0),
-      ...this.progressOptions(),
-    };
+  sampling(steps: number, seed: number) {
+    return samplingRun(this.model, steps, seed, this.progressOptions());
   }
 
   /** The steps a server job reports (`reportsStep`: the first, about ten per run, the last), with previews. */
   progressOptions(stage?: ProgressStage) {
-    return {
-      signal: this.ctx.signal,
-      onProgress: async (e: ProgressEvent) => {
-        if (!reportsStep(e.step, e.totalSteps)) return;
-        const t = Number.isInteger(e.t) ? String(e.t) : e.t.toFixed(2);
-        const range = this.model.pixels.range;
-        const previews = [this.png(e.x, 0, `x_t (t=${t})`, range), this.png(e.predOriginal, 0, "x̂0", range)];
-        this.post.progress(e.step, e.totalSteps, previews, stage);
-      },
-    };
+    return previewProgress(
+      this.ctx.signal,
+      (batch, label) => this.png(batch, 0, label, this.model.pixels.range),
+      (step, total, previews) => this.post.progress(step, total, previews, stage),
+    );
   }
 }

@@ -1,14 +1,13 @@
-import { type Condition, type ImageBatch, type PixelRange, type ProgressEvent, Rng } from "@diffusion-studio/core";
-import type { SamplerName } from "@diffusion-studio/models";
+import type { Condition, ImageBatch, PixelRange } from "@diffusion-studio/core";
 import { imageRecipe, recipeChunks } from "../shared/image-recipe.ts";
 import type { ProgressStage } from "../shared/jobs.ts";
 import { promptCondition } from "../shared/prompts.ts";
 import type { Recipe } from "../shared/recipes.ts";
 import type { WorkerTask } from "../shared/task.ts";
 import { ImageWriter, readImage, readMask } from "./images.ts";
-import { reportsStep } from "./progress.ts";
+import { previewProgress } from "./progress.ts";
 import type { WorkerEvent, WorkerImage } from "./protocol.ts";
-import type { Runnable } from "./runnable.ts";
+import { type Runnable, samplingRun } from "./runnable.ts";
 
 export interface TaskContext {
   readonly signal: AbortSignal;
@@ -32,7 +31,7 @@ export class Job {
     const info = task.model.info;
     // Every PNG carries its recipe (JSON) and an A1111-style parameters line.
     this.out = new ImageWriter(task.artifactsDir, task.outputPrefix, model.pixels.range, (image) =>
-      recipeChunks(imageRecipe(task.recipe, info, image), info.courseSteps),
+      recipeChunks(imageRecipe(task.recipe, info, image), info.defaults.steps),
     );
   }
 
@@ -57,13 +56,8 @@ export class Job {
   }
 
   /** The sampler and seeded noise of a `steps`-step run, with cancellation and previews. */
-  sampling(steps: number, seed: number, sampler: SamplerName = this.model.policy.course.sampler) {
-    return {
-      denoiser: this.model.denoiser,
-      sampler: this.model.policy.sampler({ steps, sampler }),
-      noise: new Rng(seed >>> 0),
-      ...this.progressOptions(),
-    };
+  sampling(steps: number, seed: number) {
+    return samplingRun(this.model, steps, seed, this.progressOptions());
   }
 
   /**
@@ -71,23 +65,14 @@ export class Job {
    * per run and at the last (`reportsStep`); `stage` names the loop when a job runs several.
    */
   progressOptions(stage?: ProgressStage) {
-    return {
-      signal: this.ctx.signal,
-      onProgress: async (e: ProgressEvent) => {
-        if (!reportsStep(e.step, e.totalSteps)) return;
-        const previews = [
-          await this.out.write(e.x, 0, `x_t (t=${fmt(e.t)})`, "step"),
-          await this.out.write(e.predOriginal, 0, "x̂0", "step"),
-        ];
-        this.ctx.emit({ type: "progress", step: e.step, total: e.totalSteps, previews, ...(stage ? { stage } : {}) });
-      },
-    };
+    return previewProgress(
+      this.ctx.signal,
+      (batch, label) => this.out.write(batch, 0, label, "step"),
+      (step, total, previews) =>
+        this.ctx.emit({ type: "progress", step, total, previews, ...(stage ? { stage } : {}) }),
+    );
   }
 }
 
 /** The recipe of one procedure. */
 export type RecipeOf<P extends Recipe["procedure"]> = Extract<Recipe, { procedure: P }>;
-
-function fmt(t: number): string {
-  return Number.isInteger(t) ? String(t) : t.toFixed(2);
-}

@@ -1,4 +1,4 @@
-import type { Condition, Denoiser, ImageBatch, Rng, RunOptions } from "@diffusion-studio/core";
+import { type Condition, type Denoiser, type ImageBatch, Rng, type RunOptions } from "@diffusion-studio/core";
 import type { SamplingPolicy } from "@diffusion-studio/models";
 import type { PixelFormat } from "./images.ts";
 
@@ -26,4 +26,9 @@ export interface Runnable {
   /** Samplers, course times and the hybrid kernel, decided by @diffusion-studio/models from the model's card. */
   readonly policy: SamplingPolicy;
   readonly upscaler?: Upscaler;
+}
+
+/** The sampler and seeded noise of a `steps`-step run of `model`, with `run`'s cancellation and progress. */
+export function samplingRun<R extends RunOptions>(model: Runnable, steps: number, seed: number, run: R) {
+  return { denoiser: model.denoiser, sampler: model.policy.sampler({ steps }), noise: new Rng(seed >>> 0), ...run };
 }
