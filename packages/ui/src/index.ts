@@ -6,7 +6,7 @@ export { Field, type FieldProps, Select, TextArea, TextInput } from "./field.js"
 export { ImageTile, type ImageTileProps } from "./image-tile.js";
 export { LineChart, type LineChartProps, type LineSeries } from "./line-chart.js";
 export { Notice, type NoticeProps, type NoticeTone } from "./notice.js";
-export { PaintCanvas, type PaintCanvasProps } from "./paint-canvas.js";
+export { PaintCanvas, type PaintCanvasHandle, type PaintCanvasProps, type PaintTool } from "./paint-canvas.js";
 export { Panel, type PanelProps } from "./panel.js";
 export { PixelImage, type PixelImageProps } from "./pixel-image.js";
 export { ProgressBar } from "./progress-bar.js";

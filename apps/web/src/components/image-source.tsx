@@ -1,9 +1,10 @@
 "use client";
 
-import { Button, cx, Notice, PaintCanvas, PixelImage } from "@diffusion-studio/ui";
+import { cx, Notice, PixelImage } from "@diffusion-studio/ui";
 import { useState } from "react";
 import { useSentSource } from "@/hooks/recipe-inbox";
 import { type Uploaded, useUpload } from "@/hooks/use-upload";
+import { PaintEditor } from "./canvas/paint-editor";
 
 export interface ImageSourceProps {
   /** Canvas size for sketches: the model's resolution. */
@@ -16,7 +17,6 @@ export interface ImageSourceProps {
 /** The input image of an edit: drawn on a canvas (the course's favourite) or uploaded. */
 export function ImageSource({ width, height, onChange, error }: ImageSourceProps) {
   const [tab, setTab] = useState<"draw" | "upload">("draw");
-  const [clear, setClear] = useState(0);
   const { upload, pending, error: uploadError } = useUpload();
   // Each tab keeps its own image, and switching tabs makes that one the source: the job always runs on what is shown.
   const [sketch, setSketch] = useState<Uploaded>();
@@ -57,26 +57,20 @@ export function ImageSource({ width, height, onChange, error }: ImageSourceProps
       </div>
       {/* Both stay mounted (the hidden one keeps its drawing or file for when the user comes back). */}
       <div className={cx("flex flex-col items-start gap-2", tab !== "draw" && "hidden")}>
-        <PaintCanvas
+        <PaintEditor
           width={width}
           height={height}
           mode="sketch"
+          initialBrush={1.5}
           label="sketch canvas"
-          clearSignal={clear}
+          subject="Sketch"
+          hint={`Draw white on black, ${width}×${height}, with a mouse, pen or finger.`}
           onChange={async (png) => {
             const drawn = png ? await upload(png) : undefined;
             setSketch(drawn);
             onChange(drawn);
           }}
         />
-        <div className="flex items-center gap-3">
-          <Button variant="secondary" size="sm" onClick={() => setClear((c) => c + 1)}>
-            Clear
-          </Button>
-          <span className="text-xs text-neutral-500">
-            Draw with the mouse, white on black, {width}×{height}.
-          </span>
-        </div>
       </div>
       <div className={cx("flex items-center gap-4", tab !== "upload" && "hidden")}>
         <label className="cursor-pointer rounded-lg border border-dashed border-neutral-700 px-4 py-6 text-sm text-neutral-400 hover:border-indigo-400 hover:text-neutral-200">
