@@ -12,7 +12,7 @@ export interface PanelProps {
 /** A titled surface that groups a form or a result. */
 export function Panel({ title, actions, children, className }: PanelProps) {
   return (
-    <section className={cx("rounded-xl border border-neutral-800 bg-neutral-900/60 p-5 shadow-sm", className)}>
+    <section className={cx("rounded-xl border border-neutral-800 bg-neutral-900/60 p-4 shadow-sm sm:p-5", className)}>
       {(title || actions) && (
         <header className="mb-4 flex items-center justify-between gap-3">
           {title && <h2 className="text-sm font-semibold tracking-wide text-neutral-200">{title}</h2>}

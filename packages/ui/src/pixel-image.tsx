@@ -19,7 +19,13 @@ export function PixelImage({ src, alt, size = 112, fit = "square", className = "
       alt={alt}
       width={size}
       height={fit === "square" ? size : undefined}
-      style={{ imageRendering: "pixelated", height: fit === "square" ? size : "auto" }}
+      // Never wider than its column (a phone): the width and height attributes keep the aspect ratio as it shrinks.
+      style={{
+        imageRendering: "pixelated",
+        maxWidth: "100%",
+        height: "auto",
+        aspectRatio: fit === "square" ? "1 / 1" : undefined,
+      }}
       className={`rounded-md bg-neutral-900 ${className}`}
     />
   );

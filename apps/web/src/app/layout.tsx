@@ -16,7 +16,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
       <body className="min-h-screen bg-neutral-950 text-neutral-100 antialiased">
         <TRPCReactProvider>
           <AppNav />
-          <main className="mx-auto max-w-7xl px-4 py-10 sm:px-6">{children}</main>
+          {/* Room at the bottom on a phone for the floating "Load recipe from PNG…" button. */}
+          <main className="mx-auto max-w-7xl px-4 pt-6 pb-20 sm:px-6 sm:py-10">{children}</main>
           <RecipeDrop />
         </TRPCReactProvider>
       </body>
