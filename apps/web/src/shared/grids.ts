@@ -56,6 +56,14 @@ export const AXIS_PARAMS = {
     value: generateRecipe.shape.seed,
     apply: (r, v) => ({ ...r, seed: v as number }),
   },
+  sampler: {
+    label: "Sampler",
+    a1111: "Sampler",
+    kind: "text",
+    procedures: BOTH,
+    value: generateRecipe.shape.sampler.unwrap(),
+    apply: (r, v) => ({ ...r, sampler: v as GridRecipe["sampler"] }),
+  },
   modelId: {
     label: "Model",
     a1111: "Checkpoint name",

@@ -53,6 +53,9 @@ const BASE: Record<string, Record<string, unknown>> = {
     ranIn: { backend: "wasm", threads: 1 },
   },
   "system.retryDeadLetter": { id: crypto.randomUUID() },
+  "grids.create": { ...RECIPE, x: { param: "guidance", values: [1, 3] }, y: { param: "steps", values: [2, 4] } },
+  "grids.get": { id: crypto.randomUUID() },
+  "grids.list": { limit: 5 },
 };
 const baseFor = (path: string) =>
   BASE[path] ??

@@ -47,6 +47,14 @@ describe("grid input: every cell is checked before anything runs", () => {
     expect(
       expandGrid(grid({ x: { param: "modelId", values: ["a", "b"] } })).cells.map((c) => c.recipe.modelId),
     ).toEqual(["a", "b"]);
+    expect(
+      expandGrid(grid({ x: { param: "sampler", values: ["flow-euler", "flow-dpm-solver"] } })).cells.map(
+        (c) => c.recipe.sampler,
+      ),
+    ).toEqual(["flow-euler", "flow-dpm-solver"]);
+    expect(() => expandGrid(grid({ x: { param: "sampler", values: ["euler-a"] } }))).toThrow(
+      /^x\.values: "euler-a" is not allowed \(sampler: must be one of /,
+    );
     const sdedit = {
       procedure: "sdedit",
       modelId: "m",
@@ -98,7 +106,7 @@ describe("grid input: every cell is checked before anything runs", () => {
       return parsed.success ? "ok" : firstIssue(parsed.error);
     };
     expect(bad(grid({ x: { param: "colour" as "seed", values: [1] } }))).toMatch(
-      /^x\.param: one of guidance, steps, seed, modelId, iStart$/,
+      /^x\.param: one of guidance, steps, seed, sampler, modelId, iStart$/,
     );
     expect(bad(grid({ x: { param: "seed", values: [] } }))).toBe("x.values: give at least one value");
     expect(bad(grid({ x: { param: "seed", values: [true as unknown as number] } }))).toMatch(/^x\.values/);

@@ -16,7 +16,7 @@ export function AxisField({
   value,
   onChange,
   errors,
-  modelIds,
+  choices,
 }: {
   name: "x" | "y";
   /** The parameters this recipe can sweep. */
@@ -24,13 +24,14 @@ export function AxisField({
   value: AxisDraft;
   onChange: (v: AxisDraft) => void;
   errors: Record<string, string>;
-  modelIds: readonly string[];
+  /** What a text parameter may be (model ids, the model's samplers), shown as the hint. */
+  choices: Partial<Record<AxisParamId, readonly string[]>>;
 }) {
   const label = name === "x" ? "X axis (columns)" : "Y axis (rows)";
   const kind = value.param ? AXIS_PARAMS[value.param].kind : undefined;
   const hint =
-    kind === "text"
-      ? `Model ids, comma-separated: ${modelIds.join(", ")}`
+    kind === "text" && value.param
+      ? `Comma-separated, from: ${(choices[value.param] ?? []).join(", ")}`
       : kind
         ? "Comma-separated, e.g. 1, 3, 5"
         : "";

@@ -40,6 +40,7 @@ export function GridForm({ onCreated }: { onCreated: (id: string) => void }) {
   const { modelId, setModelId, model } = useModelChoice("generate", applyDefaults);
   const { models } = useModelsFor("generate");
   const conditioned = takesPrompt(model);
+  const choices = { modelId: models.map((m) => m.id), sampler: model?.samplers.map((s) => s.name) ?? [] };
   const params = conditioned ? PARAMS : PARAMS.filter((p) => p !== "guidance");
   const create = useMutation(
     trpc.grids.create.mutationOptions({
@@ -130,21 +131,14 @@ export function GridForm({ onCreated }: { onCreated: (id: string) => void }) {
             />
           )}
         </div>
-        <AxisField
-          name="x"
-          params={params}
-          value={x}
-          onChange={setX}
-          errors={errors}
-          modelIds={models.map((m) => m.id)}
-        />
+        <AxisField name="x" params={params} value={x} onChange={setX} errors={errors} choices={choices} />
         <AxisField
           name="y"
           params={params.filter((p) => p !== x.param)}
           value={y}
           onChange={setY}
           errors={errors}
-          modelIds={models.map((m) => m.id)}
+          choices={choices}
         />
         <p className="text-xs text-neutral-400" data-testid="grid-size">
           {count(x)} × {count(y)} = {count(x) * count(y)} cells (at most 64), one job each

@@ -2,7 +2,8 @@
 
 import { Panel } from "@diffusion-studio/ui";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useSearchParams } from "next/navigation";
+import { useState } from "react";
 import { AXIS_PARAMS } from "@/shared/grids";
 import { useTRPC } from "@/trpc/react";
 import { GridForm } from "./grid-form";
@@ -12,12 +13,12 @@ import { GridView } from "./grid-view";
 export function GridWorkbench() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const router = useRouter();
-  const pathname = usePathname();
-  const gridId = useSearchParams().get("grid") ?? undefined;
+  const [gridId, setGridId] = useState(useSearchParams().get("grid") ?? undefined);
   const recent = useQuery(trpc.grids.list.queryOptions({ limit: 8 }));
   const show = (id: string) => {
-    router.replace(`${pathname}?grid=${id}`, { scroll: false });
+    setGridId(id);
+    // The address follows without a navigation (no server round trip), so a reload shows the same grid.
+    window.history.replaceState(null, "", `?grid=${id}`);
     void queryClient.invalidateQueries({ queryKey: trpc.grids.list.queryKey() });
   };
 
