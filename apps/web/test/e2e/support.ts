@@ -18,6 +18,22 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
+export const DESKTOP = { width: 1440, height: 1000 };
+export const PHONE = { width: 390, height: 844 };
+
+/**
+ * Screenshots at desktop and phone size (`<name>.png`, `<name>-phone.png`) of what the page shows now; the viewport is
+ * left as it was.
+ */
+export async function screenshotBoth(page: Page, name: string): Promise<void> {
+  const before = page.viewportSize() ?? DESKTOP;
+  await page.setViewportSize(DESKTOP);
+  await screenshot(page, name);
+  await page.setViewportSize(PHONE);
+  await screenshot(page, `${name}-phone`);
+  await page.setViewportSize(before);
+}
+
 /** A small grey PNG, as an uploaded photo would be. */
 export async function pngBuffer(width = 28, height = 28): Promise<Buffer> {
   return sharp({ create: { width, height, channels: 3, background: "#777777" } })
