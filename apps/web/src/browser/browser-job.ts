@@ -1,5 +1,5 @@
 import type { ImageBatch, PixelRange } from "@diffusion-studio/core";
-import { decodePng, encodePng } from "@diffusion-studio/models";
+import { decodePng, encodePng, type SamplerName } from "@diffusion-studio/models";
 import type { ProgressStage } from "../shared/jobs.ts";
 import type { ModelInfo } from "../shared/models.ts";
 import { promptCondition } from "../shared/prompts.ts";
@@ -51,8 +51,8 @@ export class BrowserJob implements ProcedureJob {
     return decodePng(png, { channels: 1, range: "unit" });
   }
 
-  sampling(steps: number, seed: number) {
-    return samplingRun(this.model, steps, seed, this.progressOptions());
+  sampling(steps: number, seed: number, sampler?: SamplerName) {
+    return samplingRun(this.model, steps, seed, this.progressOptions(), sampler);
   }
 
   /** The steps a server job reports (`reportsStep`: the first, about ten per run, the last), with previews. */

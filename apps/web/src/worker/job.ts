@@ -1,4 +1,5 @@
 import type { Condition, ImageBatch, PixelRange } from "@diffusion-studio/core";
+import type { SamplerName } from "@diffusion-studio/models";
 import { imageRecipe, recipeChunks } from "../shared/image-recipe.ts";
 import type { ProgressStage } from "../shared/jobs.ts";
 import { promptCondition } from "../shared/prompts.ts";
@@ -31,7 +32,7 @@ export class Job {
     const info = task.model.info;
     // Every PNG carries its recipe (JSON) and an A1111-style parameters line.
     this.out = new ImageWriter(task.artifactsDir, task.outputPrefix, model.pixels.range, (image) =>
-      recipeChunks(imageRecipe(task.recipe, info, image), info.defaults.steps),
+      recipeChunks(imageRecipe(task.recipe, info, image), info.courseSteps),
     );
   }
 
@@ -56,8 +57,8 @@ export class Job {
   }
 
   /** The sampler and seeded noise of a `steps`-step run, with cancellation and previews. */
-  sampling(steps: number, seed: number) {
-    return samplingRun(this.model, steps, seed, this.progressOptions());
+  sampling(steps: number, seed: number, sampler?: SamplerName) {
+    return samplingRun(this.model, steps, seed, this.progressOptions(), sampler);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { type Condition, type Denoiser, type ImageBatch, Rng, type RunOptions } from "@diffusion-studio/core";
-import type { SamplingPolicy } from "@diffusion-studio/models";
+import type { SamplerName, SamplingPolicy } from "@diffusion-studio/models";
 import type { PixelFormat } from "./images.ts";
 
 export interface UpscaleOptions {
@@ -28,7 +28,21 @@ export interface Runnable {
   readonly upscaler?: Upscaler;
 }
 
-/** The sampler and seeded noise of a `steps`-step run of `model`, with `run`'s cancellation and progress. */
-export function samplingRun<R extends RunOptions>(model: Runnable, steps: number, seed: number, run: R) {
-  return { denoiser: model.denoiser, sampler: model.policy.sampler({ steps }), noise: new Rng(seed >>> 0), ...run };
+/**
+ * The sampler and seeded noise of a `steps`-step run of `model`, with `run`'s cancellation and progress. No
+ * `sampler` is the course's: what a recipe that names none has always run.
+ */
+export function samplingRun<R extends RunOptions>(
+  model: Runnable,
+  steps: number,
+  seed: number,
+  run: R,
+  sampler: SamplerName = model.policy.course.sampler,
+) {
+  return {
+    denoiser: model.denoiser,
+    sampler: model.policy.sampler({ steps, sampler }),
+    noise: new Rng(seed >>> 0),
+    ...run,
+  };
 }
