@@ -87,6 +87,8 @@ describe("inference through the worker pool", () => {
     const { id } = await caller.generations.create(recipe);
     const events = await finish(id);
     expect(events.filter((e) => e.type === "progress").length).toBeGreaterThan(0);
+    // Progress from the very first step of each prompt's loop.
+    expect(events.find((e) => e.type === "progress")).toMatchObject({ step: 1, total: 4 });
     expect(events.filter((e) => e.type === "image").length).toBe(4);
     const done = events.at(-1);
     if (done?.type !== "done") throw new Error(`job ended with ${JSON.stringify(done)}`);
@@ -123,9 +125,29 @@ describe("inference through the worker pool", () => {
       guidance: 5,
       seed: 1,
     });
-    const done = (await finish(id)).at(-1);
+    const events = await finish(id);
+    const done = events.at(-1);
     if (done?.type !== "done") throw new Error(JSON.stringify(done));
     expect(done.images.map((i) => i.label)).toEqual(["source", "i_start = 1", "i_start = 3", "i_start = 5"]);
+    // Level by level: each level's steps name it, and its result arrives before the next level starts.
+    const stream = events.flatMap((e) =>
+      e.type === "progress"
+        ? [`level ${e.stage?.index}/${e.stage?.count} (${e.stage?.label}) step ${e.step}/${e.total}`]
+        : e.type === "image"
+          ? [e.image.label]
+          : [],
+    );
+    const level = (k: number, label: string, total: number) =>
+      Array.from({ length: total }, (_, i) => `level ${k}/3 (${label}) step ${i + 1}/${total}`);
+    expect(stream).toEqual([
+      "source",
+      ...level(1, "i_start = 1", 5),
+      "i_start = 1",
+      ...level(2, "i_start = 3", 3),
+      "i_start = 3",
+      ...level(3, "i_start = 5", 1),
+      "i_start = 5",
+    ]);
   });
 
   it("inpaints with a mask, and refuses a mask of the wrong size", async () => {
