@@ -128,11 +128,18 @@ export function PaintCanvas({
     ctx.strokeStyle = erase ? "#000000" : mode === "sketch" ? "#ffffff" : "rgb(244, 63, 94)";
     ctx.lineCap = "round";
     ctx.lineJoin = "round";
+    ctx.fillStyle = ctx.strokeStyle;
     ctx.lineWidth = brush * 2;
     ctx.beginPath();
-    ctx.moveTo(from.x, from.y);
-    ctx.lineTo(to.x, to.y);
-    ctx.stroke();
+    if (from === to) {
+      // The first point of a stroke is a dot: canvas drops zero-length lines, so a tap or click would paint nothing.
+      ctx.arc(to.x, to.y, brush, 0, 2 * Math.PI);
+      ctx.fill();
+    } else {
+      ctx.moveTo(from.x, from.y);
+      ctx.lineTo(to.x, to.y);
+      ctx.stroke();
+    }
     last.current = to;
   };
 
