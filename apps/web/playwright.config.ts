@@ -59,7 +59,8 @@ export default defineConfig({
     command: `pnpm exec next start -H 127.0.0.1 -p ${port}`,
     url: `${baseURL}/api/trpc/system.status`,
     reuseExistingServer: false,
-    timeout: 90_000,
+    // A cold start on a loaded 2-core machine (CI runs other packages beside it) can take over 90 s.
+    timeout: 240_000,
     env: {
       DATA_DIR: process.env.E2E_DATA_DIR,
       MODELS_DIR: process.env.E2E_MODELS_DIR,
