@@ -1,7 +1,7 @@
 import type { SamplerName } from "@diffusion-studio/models";
 import { ApiError } from "@/shared/errors";
 import type { ModelInfo } from "@/shared/models";
-import type { Recipe } from "@/shared/recipes";
+import { type Recipe, recipe as recipeSchema } from "@/shared/recipes";
 
 /**
  * The recipe as it is stored: every sampler it names is one its model runs, and a sampling loop's sampler is pinned
@@ -16,7 +16,9 @@ export function pinRecipeSampler(recipe: Recipe, info: ModelInfo): Recipe {
   if (!("steps" in recipe)) return recipe; // the forward process and denoise-compare walk the course's sampler
   const sampler = recipe.sampler ?? courseSampler(info);
   checkSampler("sampler", sampler, info);
-  return { ...recipe, sampler } as Recipe;
+  // Through the schema, so its keys come in the schema's order: the worker parses the job the same way, and a
+  // browser result's recipe chunk must be the worker's to the byte.
+  return recipeSchema.parse({ ...recipe, sampler });
 }
 
 /** What a recipe without a sampler runs: the model's first, the course's (flow-euler, ddpm). */

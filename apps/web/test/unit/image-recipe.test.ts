@@ -103,6 +103,9 @@ const fileOf = (url: string) =>
 describe("the recipe travels with the image", () => {
   it("every PNG of a generation carries its full recipe and an A1111 parameters line", async () => {
     const recipe = generate;
+    // Submitting resolves the sampler and pins it in the recipe, so a re-run samples the same way whatever the
+    // model's default becomes.
+    const stored = { ...recipe, sampler: "flow-euler" };
     const { id } = await caller.generations.create(recipe);
     const done = await finish(id);
     const modelHash = createHash("sha256")
@@ -113,7 +116,7 @@ describe("the recipe travels with the image", () => {
       const png = await fs.readFile(fileOf(image.url));
       const text = pngText(png);
       const meta = JSON.parse(text["diffusion-studio:recipe"]!);
-      expect(meta.recipe).toEqual(recipe);
+      expect(meta.recipe).toEqual(stored);
       expect(meta.model).toEqual({
         id: "test-flow-class",
         name: "Test flow-class",
@@ -131,7 +134,7 @@ describe("the recipe travels with the image", () => {
       expect(await sharp(png).metadata()).toMatchObject({ width: 28, height: 28, format: "png", channels: 1 });
       // The portal's own reader agrees.
       const read = readImageRecipe(new Uint8Array(png));
-      expect(read.ok && read.meta.recipe).toEqual(recipe);
+      expect(read.ok && read.meta.recipe).toEqual(stored);
     }
     expect(done.images.map((i, k) => imageFileName(recipe, recipe.modelId, i.label, k))).toEqual([
       "7-seed9-test-flow-class.png",
@@ -157,7 +160,7 @@ describe("the recipe travels with the image", () => {
     ]);
     for (const [name, bytes] of Object.entries(files)) {
       if (name.endsWith(".png"))
-        expect(JSON.parse(pngText(Buffer.from(bytes))["diffusion-studio:recipe"]!).recipe).toEqual(recipe);
+        expect(JSON.parse(pngText(Buffer.from(bytes))["diffusion-studio:recipe"]!).recipe).toEqual(stored);
     }
     // A browser tab's result is stored with the same chunks: the same pixels give the worker's very bytes.
     const pngs = await Promise.all(done.images.map((i) => fs.readFile(fileOf(i.url))));
@@ -174,7 +177,7 @@ describe("the recipe travels with the image", () => {
     const sheet = await contactSheet(services, g);
     expect(sheet.name).toBe("7-seed9-test-flow-class-sheet.png");
     const sheetText = pngText(Buffer.from(sheet.body));
-    expect(JSON.parse(sheetText["diffusion-studio:recipe"]!).recipe).toEqual(recipe);
+    expect(JSON.parse(sheetText["diffusion-studio:recipe"]!).recipe).toEqual(stored);
     expect(await sharp(sheet.body).metadata()).toMatchObject({
       width: 2 * 112 + 3 * 8,
       height: 2 * (112 + 22) + 3 * 8,
