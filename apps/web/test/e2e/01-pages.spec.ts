@@ -28,6 +28,11 @@ test("offers the embedded default models on first start", async ({ page }) => {
   await page.goto("/prompts");
   const picker = page.getByLabel("Model");
   await expect(picker).toHaveValue("flow-class-d64");
-  await expect(picker.locator("option")).toContainText(["flow-class-d64", "flow-class-d32", "flow-time-d32"]);
+  // Options are labelled with each model's own name; their values are the ids recipes use.
+  const ids = await picker
+    .locator("option")
+    .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+  expect(ids).toEqual(expect.arrayContaining(["flow-class-d64", "flow-class-d32", "flow-time-d32"]));
+  await expect(picker.locator("option").first()).toContainText("(default)");
   await expect(page.getByText("No model available")).toHaveCount(0);
 });
