@@ -116,7 +116,14 @@ test("generate 4 digits in the browser (wasm): progress, saved in history with i
   await page.getByLabel("Images per prompt").fill("4");
   const requests = recordRequests(page);
   const browser = await runInBrowser(page, "Generate", 4);
-  expect(browser.recipe).toMatchObject({ procedure: "generate", modelId: "flow-class-d64", batch: 4, steps: 50 });
+  // The form starts at the model's measured default: DPM-Solver++(2M), 8 steps.
+  expect(browser.recipe).toMatchObject({
+    procedure: "generate",
+    modelId: "flow-class-d64",
+    batch: 4,
+    steps: 8,
+    sampler: "flow-dpm-solver",
+  });
 
   // The network log: the model file, ORT's wasm and the API, all from the portal itself.
   const origin = new URL(baseURL!).origin;

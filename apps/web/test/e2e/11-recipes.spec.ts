@@ -99,13 +99,15 @@ test("generate → download → drop the PNG back → the form holds the recipe 
     modelId: "flow-class-d64",
     prompts: ["a handwritten 7"],
     steps: 12,
+    // The form sends the model's default sampler (flow-class-d64's sweep picked DPM-Solver++(2M)); it is pinned.
+    sampler: "flow-dpm-solver",
     guidance: 5,
     seed: 3117,
     batch: 1,
   });
   expect(meta.model.sha256).toMatch(/^[0-9a-f]{64}$/);
   expect(text.parameters).toMatch(
-    /^a handwritten 7\nSteps: 12, Sampler: flow-euler, CFG scale: 5, Seed: 3117, Size: 28x28, Model: flow-class-d64, Model hash: [0-9a-f]{10}/,
+    /^a handwritten 7\nSteps: 12, Sampler: flow-dpm-solver, CFG scale: 5, Seed: 3117, Size: 28x28, Model: flow-class-d64, Model hash: [0-9a-f]{10}/,
   );
   await both(page, "recipe-viewer");
   await viewer.getByRole("button", { name: "Close" }).click();
