@@ -19,6 +19,14 @@ export function withModelDefaults(m: ModelInfo, s: SamplingValues): SamplingValu
   return { ...s, sampler: m.defaults.sampler, steps: m.defaults.steps, guidance: m.defaults.guidance };
 }
 
+/**
+ * The course's sampler and steps (γ still the model's default): for edits, whose noise levels (SDEdit's i_start)
+ * count steps of the course's walk; a few-step default would leave most of them out of range.
+ */
+export function withCourseDefaults(m: ModelInfo, s: SamplingValues): SamplingValues {
+  return { ...s, sampler: m.samplers[0]?.name ?? "", steps: m.courseSteps, guidance: m.defaults.guidance };
+}
+
 /** A recalled recipe's knobs; one without a sampler ran the model's first (the course's). */
 export function recalledSampling(
   r: Extract<Recipe, { steps: number }>,

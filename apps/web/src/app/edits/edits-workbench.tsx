@@ -17,7 +17,7 @@ import {
   SamplingFields,
   type SamplingValues,
   samplingRecipe,
-  withModelDefaults,
+  withCourseDefaults,
 } from "@/components/sampling-fields";
 import { Tabs } from "@/components/tabs";
 import { useRecall } from "@/hooks/recipe-inbox";
@@ -50,7 +50,8 @@ export function EditsWorkbench() {
   const procedure = mode === "inpaint" ? "inpaint" : "sdedit";
   const [sampling, setSampling] = useState<SamplingValues>({ sampler: "", steps: 30, guidance: 7, seed: 0 });
   const applyDefaults = useCallback((m: ModelInfo) => {
-    setSampling((s) => withModelDefaults(m, s));
+    // SDEdit's levels (1, 3, 5, 7, 10, 20) and inpainting are the course's procedures, on the course's walk.
+    setSampling((s) => withCourseDefaults(m, s));
     setPrompt((p) => fitPrompt(p, m));
   }, []);
   const { modelId, setModelId, model } = useModelChoice(procedure, applyDefaults);
