@@ -173,7 +173,8 @@ export function RunDetail({ id }: { id: string }) {
           </div>
         )}
         {d.trajectory && (
-          <figure className="flex items-center gap-3">
+          // Caption under the image, as for the sample grids: beside it, a 360 px image overflowed a phone.
+          <figure className="flex min-w-0 flex-col items-center gap-2">
             <PixelImage src={d.trajectory} alt="sampling trajectory" size={360} fit="natural" />
             <figcaption className="text-xs text-neutral-400">sampling trajectory</figcaption>
           </figure>
