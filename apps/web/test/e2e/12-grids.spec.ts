@@ -22,7 +22,7 @@ async function both(page: Page, name: string) {
   await page.setViewportSize(DESKTOP);
 }
 
-/** The tEXt chunks of a PNG, read by walking its chunks (length, type, data, CRC): not the portal's own reader. */
+/** The tEXt and uncompressed iTXt chunks of a PNG, read by walking its chunks (length, type, data, CRC): not the portal's own reader. */
 function pngText(png: Buffer): Record<string, string> {
   const out: Record<string, string> = {};
   for (let at = 8; at < png.length; ) {
@@ -32,6 +32,12 @@ function pngText(png: Buffer): Record<string, string> {
     if (type === "tEXt") {
       const nul = data.indexOf(0);
       out[data.toString("latin1", 0, nul)] = data.toString("latin1", nul + 1);
+    } else if (type === "iTXt" && data[data.indexOf(0) + 1] === 0) {
+      // Uncompressed iTXt (text beyond Latin-1, e.g. "γ"): keyword, 0, flag, method, language, 0, translation, 0, UTF-8.
+      const nul = data.indexOf(0);
+      const afterLanguage = data.indexOf(0, nul + 3);
+      const afterTranslation = data.indexOf(0, afterLanguage + 1);
+      out[data.toString("latin1", 0, nul)] = data.toString("utf8", afterTranslation + 1);
     }
     at += 12 + length;
   }
