@@ -63,8 +63,8 @@ async function runInBrowser(page: Page, button: string, count: number): Promise<
   await page.getByRole("button", { name: button, exact: true }).click();
   const progress = page.getByTestId("browser-progress");
   await expect(progress).toHaveAttribute("data-state", /loading|running/);
-  // Progress as for server jobs: a step counter and x_t / x̂0 previews while it runs.
-  await expect(progress.getByText(/^step \d+\/\d+$/)).toBeVisible({ timeout: 60_000 });
+  // Progress as for server jobs: a step counter (an SDEdit sweep names its level first: "level 1 of 6, i_start = 1 · step 3/49") and x_t / x̂0 previews while it runs.
+  await expect(progress.getByText(/(^|· )step \d+\/\d+$/)).toBeVisible({ timeout: 60_000 });
   await expect(progress).toHaveAttribute("data-state", "done", { timeout: 150_000 });
   await expect(progress.getByTestId("browser-images").locator("img")).toHaveCount(count);
   // Headless chromium with --disable-gpu has no WebGPU adapter: wasm ran, threaded (the portal is cross-origin isolated).

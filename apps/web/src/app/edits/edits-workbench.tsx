@@ -107,7 +107,9 @@ export function EditsWorkbench() {
                 height={h}
                 onChange={(u) => {
                   setImage(u);
-                  setMask(undefined);
+                  // A mask fits its source's size: kept while the size stays (a sketch's late upload must not wipe
+                  // the mask just painted), dropped for an image of another size.
+                  setMask((m) => (m && u && m.width === u.width && m.height === u.height ? m : undefined));
                 }}
               />
             </Field>
