@@ -91,7 +91,8 @@ export function PaintCanvas({
   useEffect(() => {
     paintBlank();
     const ctx = context();
-    if (ctx) commit(startHistory(ctx.getImageData(0, 0, width, height)));
+    // A size of 0 (a recalled source whose image has not loaded yet) has no pixels to read; no history until it has.
+    if (ctx && width > 0 && height > 0) commit(startHistory(ctx.getImageData(0, 0, width, height)));
   }, [paintBlank]);
 
   const show = (h: PaintHistory<ImageData>) => {
