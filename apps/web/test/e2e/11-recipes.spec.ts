@@ -1,36 +1,9 @@
 import fs from "node:fs/promises";
 import { expect, type Locator, type Page, test } from "@playwright/test";
-import { drawStroke, pngBuffer, screenshot } from "./support";
+import { drawStroke, pngBuffer, pngText, screenshotBoth } from "./support";
 
 // Recipes that travel with the image, recall and send-to, a searchable history with undo. One story, in order.
 test.describe.configure({ mode: "serial" });
-
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1440, height: 1000 };
-
-/** Desktop and phone screenshots of what the page shows now. */
-async function both(page: Page, name: string) {
-  await screenshot(page, name);
-  await page.setViewportSize(PHONE);
-  await screenshot(page, `${name}-phone`);
-  await page.setViewportSize(DESKTOP);
-}
-
-/** The text chunks of a PNG, read by walking its chunks (length, type, data, CRC). */
-function pngText(png: Buffer): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let at = 8; at < png.length; ) {
-    const length = png.readUInt32BE(at);
-    const type = png.toString("latin1", at + 4, at + 8);
-    const data = png.subarray(at + 8, at + 8 + length);
-    if (type === "tEXt") {
-      const nul = data.indexOf(0);
-      out[data.toString("latin1", 0, nul)] = data.toString("latin1", nul + 1);
-    }
-    at += 12 + length;
-  }
-  return out;
-}
 
 /** Drops a file on the page the way a file manager does. */
 async function dropFile(page: Page, name: string, bytes: Buffer) {
@@ -109,7 +82,7 @@ test("generate → download → drop the PNG back → the form holds the recipe 
   expect(text.parameters).toMatch(
     /^a handwritten 7\nSteps: 12, Sampler: flow-dpm-solver, CFG scale: 5, Seed: 3117, Size: 28x28, Model: flow-class-d64, Model hash: [0-9a-f]{10}/,
   );
-  await both(page, "recipe-viewer");
+  await screenshotBoth(page, "recipe-viewer");
   await viewer.getByRole("button", { name: "Close" }).click();
 
   // The zip and the contact sheet of the whole generation.
@@ -132,7 +105,7 @@ test("generate → download → drop the PNG back → the form holds the recipe 
   await expect(page.getByLabel("Images per prompt")).toHaveValue("1");
   const cards = page.getByTestId("generation-card");
   await expect(cards).toHaveCount(before);
-  await both(page, "recipe-recalled");
+  await screenshotBoth(page, "recipe-recalled");
 
   // Run it: the same bytes, recipe chunk included.
   const again = await runAndWait(page, "Generate");
@@ -167,7 +140,7 @@ test("send a result to Edits and inpaint it", async ({ page }) => {
   const edited = await runAndWait(page, "Inpaint");
   await expect(edited.locator("figure img")).toHaveCount(3);
   await expect(edited.getByText("inpainted", { exact: true })).toBeVisible();
-  await both(page, "recipe-send-to-inpaint");
+  await screenshotBoth(page, "recipe-send-to-inpaint");
 
   // "Edit recipe" loads the inpainting back into its form (its source included).
   await edited.getByRole("button", { name: "Edit recipe" }).click();
@@ -192,7 +165,7 @@ test("history search finds a generation by prompt and seed", async ({ page }) =>
   await search.getByRole("button", { name: "Search" }).click();
   await expect(cards).toHaveCount(1);
   await expect(cards.first()).toHaveAttribute("data-id", twoId!);
-  await both(page, "recipe-history-search");
+  await screenshotBoth(page, "recipe-history-search");
 
   await search.getByPlaceholder("Prompt text").fill("handwritten 7");
   await search.getByPlaceholder("Seed").fill("3117");
@@ -221,7 +194,7 @@ test("delete asks first and can be undone", async ({ page }) => {
   await expect(page.locator(`[data-id="${id}"]`)).toHaveCount(0);
   const toast = page.getByTestId("undo-toast");
   await expect(toast).toBeVisible();
-  await both(page, "recipe-undo-delete");
+  await screenshotBoth(page, "recipe-undo-delete");
   await toast.getByRole("button", { name: "Undo" }).click();
   await expect(cards).toHaveCount(count);
   await expect(page.locator(`[data-testid="generation-card"][data-id="${id}"]`)).toBeVisible();
@@ -231,5 +204,5 @@ test("delete asks first and can be undone", async ({ page }) => {
   await expect(page.getByTestId("generation-card")).toBeVisible();
   await expect(page.getByRole("button", { name: "Delete" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Re-run" })).toHaveCount(0);
-  await both(page, "recipe-shared-read-only");
+  await screenshotBoth(page, "recipe-shared-read-only");
 });

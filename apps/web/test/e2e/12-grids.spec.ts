@@ -2,13 +2,10 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { expect, type Page, test } from "@playwright/test";
 import sharp from "sharp";
-import { SCREENSHOTS, screenshot } from "./support";
+import { DESKTOP, PHONE, pngText, SCREENSHOTS, screenshot } from "./support";
 
 // Parameter grids (X/Y plot): a 3×3 γ × steps grid on the embedded default model, its download, and bad axes.
 test.describe.configure({ mode: "serial" });
-
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1440, height: 1000 };
 
 /** Desktop and phone screenshots of what the page shows now; the phone must not scroll sideways. */
 async function both(page: Page, name: string) {
@@ -20,28 +17,6 @@ async function both(page: Page, name: string) {
   expect(overflow, "horizontal scrolling at 390 px").toBeLessThanOrEqual(0);
   await screenshot(page, `${name}-phone`);
   await page.setViewportSize(DESKTOP);
-}
-
-/** The tEXt and uncompressed iTXt chunks of a PNG, read by walking its chunks (length, type, data, CRC): not the portal's own reader. */
-function pngText(png: Buffer): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let at = 8; at < png.length; ) {
-    const length = png.readUInt32BE(at);
-    const type = png.toString("latin1", at + 4, at + 8);
-    const data = png.subarray(at + 8, at + 8 + length);
-    if (type === "tEXt") {
-      const nul = data.indexOf(0);
-      out[data.toString("latin1", 0, nul)] = data.toString("latin1", nul + 1);
-    } else if (type === "iTXt" && data[data.indexOf(0) + 1] === 0) {
-      // Uncompressed iTXt (text beyond Latin-1, e.g. "γ"): keyword, 0, flag, method, language, 0, translation, 0, UTF-8.
-      const nul = data.indexOf(0);
-      const afterLanguage = data.indexOf(0, nul + 3);
-      const afterTranslation = data.indexOf(0, afterLanguage + 1);
-      out[data.toString("latin1", 0, nul)] = data.toString("utf8", afterTranslation + 1);
-    }
-    at += 12 + length;
-  }
-  return out;
 }
 
 /** Fills the grid form: a prompt and seed, then the two axes. */

@@ -93,3 +93,27 @@ export async function stop(child: ChildProcess): Promise<void> {
   child.kill("SIGTERM");
   await exited;
 }
+
+/**
+ * The text chunks of a PNG (tEXt, and uncompressed iTXt for text beyond Latin-1, e.g. "γ"), read by walking its
+ * chunks (length, type, data, CRC): not the portal's own reader.
+ */
+export function pngText(png: Buffer): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let at = 8; at < png.length; ) {
+    const length = png.readUInt32BE(at);
+    const type = png.toString("latin1", at + 4, at + 8);
+    const data = png.subarray(at + 8, at + 8 + length);
+    const nul = data.indexOf(0);
+    if (type === "tEXt") {
+      out[data.toString("latin1", 0, nul)] = data.toString("latin1", nul + 1);
+    } else if (type === "iTXt" && data[nul + 1] === 0) {
+      // keyword, 0, flag, method, language, 0, translation, 0, UTF-8 text
+      const afterLanguage = data.indexOf(0, nul + 3);
+      const afterTranslation = data.indexOf(0, afterLanguage + 1);
+      out[data.toString("latin1", 0, nul)] = data.toString("utf8", afterTranslation + 1);
+    }
+    at += 12 + length;
+  }
+  return out;
+}
