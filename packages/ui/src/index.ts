@@ -3,6 +3,7 @@ export { Badge, type BadgeTone } from "./badge.js";
 export { Button, type ButtonProps, type ButtonVariant } from "./button.js";
 export { cx } from "./cx.js";
 export { Field, type FieldProps, Select, TextArea, TextInput } from "./field.js";
+export { FormStack, type FormStackProps } from "./form-stack.js";
 export { ImageTile, type ImageTileProps } from "./image-tile.js";
 export { LineChart, type LineChartProps, type LineSeries } from "./line-chart.js";
 export { Notice, type NoticeProps, type NoticeTone } from "./notice.js";

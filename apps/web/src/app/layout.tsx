@@ -16,8 +16,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
       <body className="min-h-screen bg-neutral-950 text-neutral-100 antialiased">
         <TRPCReactProvider>
           <AppNav />
-          {/* Room at the bottom on a phone for the floating "Load recipe from PNG…" button. */}
-          <main className="mx-auto max-w-7xl px-4 pt-6 pb-20 sm:px-6 sm:py-10">{children}</main>
+          <main className="mx-auto max-w-7xl px-4 py-6 sm:px-6 sm:py-10">{children}</main>
           <RecipeDrop />
         </TRPCReactProvider>
       </body>

@@ -106,8 +106,10 @@ export function RecipeDrop() {
           </p>
         </div>
       )}
-      <div className="fixed right-3 bottom-3 z-40 flex max-w-[min(28rem,calc(100vw-1.5rem))] flex-col items-end gap-2">
-        {message && (
+      {/* The status floats; the button floats only from `sm` up: on a phone a floating button covered the canvases
+          while drawing, so there it closes the page instead. */}
+      {message && (
+        <div className="fixed right-3 bottom-3 z-40 max-w-[min(28rem,calc(100vw-1.5rem))] sm:bottom-14">
           <p
             role="status"
             data-testid="recall-message"
@@ -120,8 +122,10 @@ export function RecipeDrop() {
           >
             {message.text}
           </p>
-        )}
-        <label className="cursor-pointer rounded-full bg-neutral-800/90 px-3 py-1.5 text-xs text-neutral-300 shadow ring-1 ring-neutral-700 hover:bg-neutral-700">
+        </div>
+      )}
+      <div className="mx-auto mb-6 w-fit sm:fixed sm:right-3 sm:bottom-3 sm:z-40 sm:mb-0">
+        <label className="inline-block cursor-pointer rounded-full bg-neutral-800/90 px-3 py-1.5 text-xs text-neutral-300 shadow ring-1 ring-neutral-700 hover:bg-neutral-700">
           Load recipe from PNG…
           <input
             type="file"

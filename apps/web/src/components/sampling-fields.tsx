@@ -48,6 +48,7 @@ export function SamplingFields({
   model,
   showSteps = true,
   showGuidance = true,
+  omit = [],
 }: {
   value: SamplingValues;
   onChange: (v: SamplingValues) => void;
@@ -57,8 +58,11 @@ export function SamplingFields({
   showSteps?: boolean;
   /** Off where the procedure takes no γ (the field would do nothing). */
   showGuidance?: boolean;
+  /** Fields another control sets instead (a grid's swept axes). */
+  omit?: readonly (keyof SamplingValues)[];
 }) {
-  const samplers = showSteps ? (model?.samplers ?? []) : [];
+  const shown = (field: keyof SamplingValues) => !omit.includes(field);
+  const samplers = showSteps && shown("sampler") ? (model?.samplers ?? []) : [];
   return (
     <div className="flex flex-col gap-3">
       {samplers.length > 0 && (
@@ -70,7 +74,7 @@ export function SamplingFields({
         />
       )}
       <div className="grid grid-cols-3 gap-3">
-        {showSteps && (
+        {showSteps && shown("steps") && (
           <NumberField
             id="steps"
             label="Steps"
@@ -80,7 +84,7 @@ export function SamplingFields({
             error={errors.steps}
           />
         )}
-        {showGuidance && (
+        {showGuidance && shown("guidance") && (
           <NumberField
             id="guidance"
             label="CFG γ"
@@ -91,22 +95,24 @@ export function SamplingFields({
             error={errors.guidance}
           />
         )}
-        <NumberField
-          id="seed"
-          label="Seed"
-          value={value.seed}
-          onChange={(seed) => onChange({ ...value, seed })}
-          error={errors.seed}
-          hint={
-            <button
-              type="button"
-              className="text-indigo-300 hover:underline"
-              onClick={() => onChange({ ...value, seed: Math.floor(Math.random() * 1_000_000) })}
-            >
-              random
-            </button>
-          }
-        />
+        {shown("seed") && (
+          <NumberField
+            id="seed"
+            label="Seed"
+            value={value.seed}
+            onChange={(seed) => onChange({ ...value, seed })}
+            error={errors.seed}
+            hint={
+              <button
+                type="button"
+                className="text-indigo-300 hover:underline"
+                onClick={() => onChange({ ...value, seed: Math.floor(Math.random() * 1_000_000) })}
+              >
+                random
+              </button>
+            }
+          />
+        )}
       </div>
     </div>
   );

@@ -70,6 +70,8 @@ test("a 3×3 γ × steps grid fills in with labelled axes and downloads as one P
     procedure: "generate",
     modelId: "flow-class-d64",
     prompts: ["a handwritten 3"],
+    // The form starts on the model's own measured sampler, as every other form does.
+    sampler: "flow-dpm-solver",
     seed: 7,
     batch: 1,
   });

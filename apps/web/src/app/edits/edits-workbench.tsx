@@ -1,17 +1,16 @@
 "use client";
 
-import { Button, Field, Panel, TextInput } from "@diffusion-studio/ui";
+import { Button, Field, FormStack, Panel, TextInput } from "@diffusion-studio/ui";
 import { useSearchParams } from "next/navigation";
 import { useCallback, useState } from "react";
-import { BrowserRunPanel, RunInBrowserToggle } from "@/browser/browser-run-progress";
+import { RunInBrowserToggle } from "@/browser/browser-run-progress";
 import { useRunHere } from "@/browser/use-browser-run";
 import { FormErrors } from "@/components/form-errors";
-import { GenerationList } from "@/components/generation-list";
 import { ImageSource } from "@/components/image-source";
-import { JobProgress } from "@/components/job-progress";
 import { MaskPainter } from "@/components/mask-painter";
 import { ModelPicker, useModelChoice } from "@/components/model-picker";
 import { fitPrompt, NoPromptNote, PromptSuggestions, promptHint, takesPrompt } from "@/components/prompt-suggestions";
+import { ResultsColumn } from "@/components/results-column";
 import {
   recalledSampling,
   SamplingFields,
@@ -92,14 +91,7 @@ export function EditsWorkbench() {
       <Tabs tabs={TABS} value={mode} onChange={setMode} />
       <div className="grid grid-cols-1 gap-8 lg:grid-cols-[400px_1fr]">
         <Panel title="Recipe" className="self-start">
-          <form
-            className="flex flex-col gap-4"
-            noValidate
-            onSubmit={(e) => {
-              e.preventDefault();
-              submit();
-            }}
-          >
+          <FormStack onSubmit={submit}>
             <ModelPicker procedure={procedure} value={modelId} onChange={setModelId} error={form.errors.modelId} />
             <Field label="Source image" error={form.errors.imageId}>
               <ImageSource
@@ -158,17 +150,9 @@ export function EditsWorkbench() {
             <Button type="submit" disabled={form.pending || here.active}>
               {mode === "inpaint" ? "Inpaint" : mode === "sdedit" ? "Run the sweep" : "Edit with the prompt"}
             </Button>
-          </form>
+          </FormStack>
         </Panel>
-        <div className="flex min-w-0 flex-col gap-6">
-          <BrowserRunPanel here={here} />
-          {form.jobId && (
-            <Panel title="Running">
-              <JobProgress id={form.jobId} />
-            </Panel>
-          )}
-          <GenerationList procedures={["sdedit", "inpaint"]} />
-        </div>
+        <ResultsColumn here={here} jobId={form.jobId} procedures={["sdedit", "inpaint"]} />
       </div>
     </>
   );

@@ -1,15 +1,14 @@
 "use client";
 
-import { Button, Field, Panel, Select, TextInput } from "@diffusion-studio/ui";
+import { Button, Field, FormStack, Panel, Select, TextInput } from "@diffusion-studio/ui";
 import { useCallback, useState } from "react";
-import { BrowserRunPanel, RunInBrowserToggle } from "@/browser/browser-run-progress";
+import { RunInBrowserToggle } from "@/browser/browser-run-progress";
 import { useRunHere } from "@/browser/use-browser-run";
 import { FormErrors } from "@/components/form-errors";
-import { GenerationList } from "@/components/generation-list";
-import { JobProgress } from "@/components/job-progress";
 import { ModelPicker, useModelChoice } from "@/components/model-picker";
 import { NumberField } from "@/components/number-field";
 import { fitPrompt, PromptSuggestions, promptHint } from "@/components/prompt-suggestions";
+import { ResultsColumn } from "@/components/results-column";
 import {
   recalledSampling,
   SamplingFields,
@@ -81,14 +80,7 @@ export function IllusionsWorkbench() {
       <Tabs tabs={TABS} value={mode} onChange={setMode} />
       <div className="grid grid-cols-1 gap-8 lg:grid-cols-[420px_1fr]">
         <Panel title="Recipe" className="self-start">
-          <form
-            className="flex flex-col gap-4"
-            noValidate
-            onSubmit={(e) => {
-              e.preventDefault();
-              submit();
-            }}
-          >
+          <FormStack onSubmit={submit}>
             <ModelPicker procedure={mode} value={modelId} onChange={setModelId} error={form.errors.modelId} />
             {mode === "anagram" ? (
               <Field
@@ -176,17 +168,9 @@ export function IllusionsWorkbench() {
             <Button type="submit" disabled={form.pending || here.active}>
               {mode === "anagram" ? "Make the anagram" : "Make the hybrid"}
             </Button>
-          </form>
+          </FormStack>
         </Panel>
-        <div className="flex min-w-0 flex-col gap-6">
-          <BrowserRunPanel here={here} imageSize={128} />
-          {form.jobId && (
-            <Panel title="Running">
-              <JobProgress id={form.jobId} />
-            </Panel>
-          )}
-          <GenerationList procedures={["anagram", "hybrid"]} imageSize={128} />
-        </div>
+        <ResultsColumn here={here} jobId={form.jobId} procedures={["anagram", "hybrid"]} imageSize={128} />
       </div>
     </>
   );

@@ -1,16 +1,15 @@
 "use client";
 
-import { Button, Field, Panel, TextInput } from "@diffusion-studio/ui";
+import { Button, Field, FormStack, Panel, TextInput } from "@diffusion-studio/ui";
 import { useCallback, useState } from "react";
-import { BrowserRunPanel, RunInBrowserToggle } from "@/browser/browser-run-progress";
+import { RunInBrowserToggle } from "@/browser/browser-run-progress";
 import { useRunHere } from "@/browser/use-browser-run";
 import { FormErrors } from "@/components/form-errors";
-import { GenerationList } from "@/components/generation-list";
 import { ImageSource } from "@/components/image-source";
-import { JobProgress } from "@/components/job-progress";
 import { ModelPicker, useModelChoice } from "@/components/model-picker";
 import { NumberField } from "@/components/number-field";
 import { fitPrompt, NoPromptNote, PromptSuggestions, promptHint, takesPrompt } from "@/components/prompt-suggestions";
+import { ResultsColumn } from "@/components/results-column";
 import {
   recalledSampling,
   SamplingFields,
@@ -141,14 +140,7 @@ export function LabWorkbench() {
       <Tabs tabs={TABS} value={mode} onChange={setMode} />
       <div className="grid grid-cols-1 gap-8 lg:grid-cols-[400px_1fr]">
         <Panel title="Experiment" className="self-start">
-          <form
-            className="flex flex-col gap-4"
-            noValidate
-            onSubmit={(e) => {
-              e.preventDefault();
-              submit();
-            }}
-          >
+          <FormStack onSubmit={submit}>
             <ModelPicker procedure={mode} value={modelId} onChange={setModelId} error={form.errors.modelId} />
             {(mode === "forward" || mode === "denoise-compare") && (
               <Field label="Clean image" error={form.errors.imageId}>
@@ -213,17 +205,9 @@ export function LabWorkbench() {
             <Button type="submit" disabled={form.pending || here.active}>
               Run
             </Button>
-          </form>
+          </FormStack>
         </Panel>
-        <div className="flex min-w-0 flex-col gap-6">
-          <BrowserRunPanel here={here} />
-          {form.jobId && (
-            <Panel title="Running">
-              <JobProgress id={form.jobId} />
-            </Panel>
-          )}
-          <GenerationList procedures={PROCEDURES} />
-        </div>
+        <ResultsColumn here={here} jobId={form.jobId} procedures={PROCEDURES} />
       </div>
     </>
   );

@@ -1,15 +1,14 @@
 "use client";
 
-import { Button, Field, Panel, TextArea } from "@diffusion-studio/ui";
+import { Button, Field, FormStack, Panel, TextArea } from "@diffusion-studio/ui";
 import { useCallback, useState } from "react";
-import { BrowserRunPanel, RunInBrowserToggle } from "@/browser/browser-run-progress";
+import { RunInBrowserToggle } from "@/browser/browser-run-progress";
 import { useRunHere } from "@/browser/use-browser-run";
 import { FormErrors } from "@/components/form-errors";
-import { GenerationList } from "@/components/generation-list";
-import { JobProgress } from "@/components/job-progress";
 import { ModelPicker, useModelChoice } from "@/components/model-picker";
 import { NumberField } from "@/components/number-field";
 import { fitPrompt, NoPromptNote, promptHint, takesPrompt } from "@/components/prompt-suggestions";
+import { ResultsColumn } from "@/components/results-column";
 import {
   recalledSampling,
   SamplingFields,
@@ -76,14 +75,7 @@ export function PromptsForm() {
   return (
     <div className="grid grid-cols-1 gap-8 lg:grid-cols-[380px_1fr]">
       <Panel title="Recipe" className="self-start">
-        <form
-          className="flex flex-col gap-4"
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault();
-            submit();
-          }}
-        >
+        <FormStack onSubmit={submit}>
           <ModelPicker procedure="generate" value={modelId} onChange={setModelId} error={form.errors.modelId} />
           {!prompted && model && <NoPromptNote model={model} />}
           {prompted && (
@@ -150,18 +142,10 @@ export function PromptsForm() {
           <Button type="submit" disabled={form.pending || here.active}>
             {form.pending ? "Submitting…" : "Generate"}
           </Button>
-        </form>
+        </FormStack>
       </Panel>
-      <div className="flex min-w-0 flex-col gap-6">
-        <BrowserRunPanel here={here} />
-        {form.jobId && (
-          <Panel title="Generating">
-            <JobProgress id={form.jobId} />
-          </Panel>
-        )}
-        {/* Lab runs (CFG on/off included) stay in the Lab's history. */}
-        <GenerationList procedures={["generate"]} />
-      </div>
+      {/* Lab runs (CFG on/off included) stay in the Lab's history. */}
+      <ResultsColumn here={here} jobId={form.jobId} procedures={["generate"]} runningTitle="Generating" />
     </div>
   );
 }

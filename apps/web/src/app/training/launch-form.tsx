@@ -1,6 +1,6 @@
 "use client";
 
-import { Button, Field, Notice, Panel, Select, TextArea } from "@diffusion-studio/ui";
+import { Button, Field, FormStack, Notice, Panel, Select, TextArea } from "@diffusion-studio/ui";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { NumberField } from "@/components/number-field";
@@ -108,14 +108,7 @@ export function LaunchForm({ onStarted }: { onStarted: (id: string) => void }) {
 
   return (
     <Panel title="Launch a run">
-      <form
-        className="flex flex-col gap-4"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit();
-        }}
-      >
+      <FormStack onSubmit={submit}>
         <Field label="Experiment" htmlFor="experiment" hint={selected?.description}>
           <Select id="experiment" value={name} onChange={(e) => setName(e.target.value)}>
             {experiments.data?.map((e) => (
@@ -154,7 +147,7 @@ export function LaunchForm({ onStarted }: { onStarted: (id: string) => void }) {
         <Button type="submit" disabled={start.isPending || !selected || Boolean(refusal)}>
           {start.isPending ? "Starting…" : "Start training"}
         </Button>
-      </form>
+      </FormStack>
     </Panel>
   );
 }

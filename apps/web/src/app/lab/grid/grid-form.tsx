@@ -1,20 +1,30 @@
 "use client";
 
-import { Button, Field, Panel, TextInput } from "@diffusion-studio/ui";
+import { Button, Field, FormStack, Panel, TextInput } from "@diffusion-studio/ui";
 import { useMutation } from "@tanstack/react-query";
 import { useCallback, useState } from "react";
 import { FormErrors } from "@/components/form-errors";
 import { ModelPicker, useModelChoice, useModelsFor } from "@/components/model-picker";
-import { NumberField } from "@/components/number-field";
 import { fitPrompt, NoPromptNote, promptHint, takesPrompt } from "@/components/prompt-suggestions";
+import { SamplingFields, type SamplingValues, samplingRecipe, withModelDefaults } from "@/components/sampling-fields";
 import { isApiError } from "@/shared/errors";
 import { AXIS_PARAM_IDS, AXIS_PARAMS, expandGrid, gridInput, parseAxisValues } from "@/shared/grids";
 import type { ModelInfo } from "@/shared/models";
-import { LIMITS } from "@/shared/recipes";
 import { useTRPC } from "@/trpc/react";
 import { type AxisDraft, AxisField } from "./axis-field";
 
-const INLINE = ["modelId", "prompts", "steps", "guidance", "seed", "x.param", "x.values", "y.param", "y.values"];
+const INLINE = [
+  "modelId",
+  "prompts",
+  "sampler",
+  "steps",
+  "guidance",
+  "seed",
+  "x.param",
+  "x.values",
+  "y.param",
+  "y.values",
+];
 /** The form sweeps prompt recipes; i_start needs an SDEdit recipe (the API takes those). */
 const PARAMS = AXIS_PARAM_IDS.filter((p) => (AXIS_PARAMS[p].procedures as readonly string[]).includes("generate"));
 
@@ -27,14 +37,14 @@ function fieldOf(message: string): string {
 export function GridForm({ onCreated }: { onCreated: (id: string) => void }) {
   const trpc = useTRPC();
   const [prompt, setPrompt] = useState("a handwritten 7");
-  const [sampling, setSampling] = useState({ steps: 8, guidance: 5, seed: 0 });
+  const [sampling, setSampling] = useState<SamplingValues>({ sampler: "", steps: 8, guidance: 5, seed: 0 });
   const [x, setX] = useState<AxisDraft>({ param: "guidance", values: "1, 3, 5" });
   const [yDraft, setY] = useState<AxisDraft>({ param: "steps", values: "4, 8, 16" });
   // Choosing y's parameter for x leaves one axis.
   const y: AxisDraft = yDraft.param === x.param ? { ...yDraft, param: "" } : yDraft;
   const [errors, setErrors] = useState<Record<string, string>>({});
   const applyDefaults = useCallback((m: ModelInfo) => {
-    setSampling((s) => ({ ...s, steps: m.defaults.steps, guidance: m.defaults.guidance }));
+    setSampling((s) => withModelDefaults(m, s));
     setPrompt((p) => fitPrompt(p, m));
   }, []);
   const { modelId, setModelId, model } = useModelChoice("generate", applyDefaults);
@@ -56,7 +66,7 @@ export function GridForm({ onCreated }: { onCreated: (id: string) => void }) {
         modelId,
         // An unconditional model takes no prompt and no γ.
         prompts: [conditioned ? prompt : ""],
-        ...sampling,
+        ...samplingRecipe(sampling),
         guidance: conditioned ? sampling.guidance : 0,
         batch: 1,
         x: { param: x.param, values: x.param ? parseAxisValues("x", x.param, x.values) : [] },
@@ -83,14 +93,7 @@ export function GridForm({ onCreated }: { onCreated: (id: string) => void }) {
 
   return (
     <Panel title="Grid recipe" className="self-start">
-      <form
-        className="flex flex-col gap-4"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit();
-        }}
-      >
+      <FormStack onSubmit={submit}>
         <ModelPicker procedure="generate" value={modelId} onChange={setModelId} error={errors.modelId} />
         {model && !conditioned ? (
           <NoPromptNote model={model} />
@@ -99,38 +102,14 @@ export function GridForm({ onCreated }: { onCreated: (id: string) => void }) {
             <TextInput id="prompt" value={prompt} onChange={(e) => setPrompt(e.target.value)} />
           </Field>
         )}
-        <div className="grid grid-cols-3 gap-3">
-          {!swept.has("steps") && (
-            <NumberField
-              id="steps"
-              label="Steps"
-              value={sampling.steps}
-              onChange={(steps) => setSampling({ ...sampling, steps })}
-              hint={`${LIMITS.steps.min}–${LIMITS.steps.max}`}
-              error={errors.steps}
-            />
-          )}
-          {conditioned && !swept.has("guidance") && (
-            <NumberField
-              id="guidance"
-              label="CFG γ"
-              step={0.5}
-              value={sampling.guidance}
-              onChange={(guidance) => setSampling({ ...sampling, guidance })}
-              hint={`${LIMITS.guidance.min}–${LIMITS.guidance.max}`}
-              error={errors.guidance}
-            />
-          )}
-          {!swept.has("seed") && (
-            <NumberField
-              id="seed"
-              label="Seed"
-              value={sampling.seed}
-              onChange={(seed) => setSampling({ ...sampling, seed })}
-              error={errors.seed}
-            />
-          )}
-        </div>
+        <SamplingFields
+          model={model}
+          value={sampling}
+          onChange={setSampling}
+          errors={errors}
+          showGuidance={conditioned}
+          omit={[...swept].filter((p): p is keyof SamplingValues => p in sampling)}
+        />
         <AxisField name="x" params={params} value={x} onChange={setX} errors={errors} choices={choices} />
         <AxisField
           name="y"
@@ -147,7 +126,7 @@ export function GridForm({ onCreated }: { onCreated: (id: string) => void }) {
         <Button type="submit" disabled={create.isPending}>
           {create.isPending ? "Submitting…" : "Run grid"}
         </Button>
-      </form>
+      </FormStack>
     </Panel>
   );
 }
