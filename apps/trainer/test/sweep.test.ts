@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { evaluateGenerator } from "../src/eval/evaluate.js";
+import { guidanceTradeOff } from "../src/eval/guidance-trade-off.js";
 import { chooseDefault, type SweepCell, sweepGenerator } from "../src/eval/sweep.js";
 import { runPaths } from "../src/run/layout.js";
 import { testSet, trained } from "./helpers.js";
@@ -33,6 +34,44 @@ describe("the default sampler from a sweep", () => {
   it("ties on evaluations go to the lower FID, and with nothing within reach it is the baseline", () => {
     expect(chooseDefault([cell("a", 8, 104), cell("b", 8, 102)], baseline, 0.05).sampler).toBe("b");
     expect(chooseDefault([cell("a", 8, 200)], baseline, 0.05)).toBe(baseline);
+  });
+});
+
+describe("the guidance trade-off in words", () => {
+  // flow-class-d64's γ cells (DPM-Solver++(2M), 8 NFE): FID, share read as asked, worst digit.
+  const guided = (guidanceScale: number, mnistFid: number, accuracy: number, worst: number): SweepCell => ({
+    ...cell("flow-dpm-solver", 8, mnistFid, guidanceScale),
+    sampleAccuracy: accuracy,
+    perDigitSampleAccuracy: [worst, ...Array<number>(9).fill(accuracy)],
+  });
+  const cells = [
+    guided(0, 268.8, 0.088, 0.02),
+    guided(1, 32.3, 0.94, 0.84),
+    guided(2, 120.2, 1, 1),
+    guided(3, 221.2, 1, 1),
+    guided(5, 360.4, 1, 1),
+    guided(7, 454.9, 1, 1),
+  ];
+
+  it("names the lowest FID, the smallest γ that reads every digit, the rise above it and the default's price", () => {
+    const text = guidanceTradeOff(cells, 5);
+    expect(text).toContain("Lowest FID: γ = 1 (FID 32.3, 94.0 % read as asked, worst digit 84.0 %)");
+    expect(text).toContain("smallest γ with every digit ≥ 95.0 %: γ = 2 (FID 120.2");
+    expect(text).toContain("120.2 → 221.2 → 360.4 → 454.9");
+    expect(text).toContain(
+      "default γ = 5 (FID 360.4, 100.0 % read as asked, worst digit 100.0 %) pays 3.0× γ = 2's FID",
+    );
+  });
+
+  it("says so when no γ reads every digit, and says nothing without two γ", () => {
+    expect(guidanceTradeOff(cells.slice(0, 2), 1)).toContain("No γ swept reads every digit as asked ≥ 95.0 %.");
+    expect(guidanceTradeOff(cells.slice(0, 1), 0)).toBe("");
+    expect(
+      guidanceTradeOff(
+        [cell("flow-euler", 50, 90.6, Number.NaN)].map(({ guidanceScale, ...c }) => c),
+        undefined,
+      ),
+    ).toBe("");
   });
 });
 

@@ -1,4 +1,5 @@
 import type { ExperimentConfig } from "../config/schema.js";
+import { guidanceTradeOff } from "../eval/guidance-trade-off.js";
 import type { RecordedSampling, SamplerSweep } from "../eval/results.js";
 
 /** The run's model card: what was trained, on what, for how long, how well. Written as JSON and as Markdown. */
@@ -140,6 +141,7 @@ function sweepMarkdown(sweep: SamplerSweep): string[] {
         `| ${c.guidanceScale} | ${c.mnistFid.toFixed(1)} | ${percent(c.sampleAccuracy ?? 0)} | ${percent(worst)} |`,
       );
     }
+    lines.push("", guidanceTradeOff(guided, choice.guidanceScale));
   }
   lines.push(
     "",

@@ -32,7 +32,7 @@ test("offers the embedded default models on first start", async ({ page }) => {
   const ids = await picker
     .locator("option")
     .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
-  expect(ids).toEqual(expect.arrayContaining(["flow-class-d64", "flow-class-d32", "flow-time-d32"]));
+  expect(ids).toEqual(expect.arrayContaining(["flow-class-d64", "flow-class-d32", "flow-time-d32", "flow-time-d64"]));
   await expect(picker.locator("option").first()).toContainText("(default)");
   await expect(page.getByText("No model available")).toHaveCount(0);
 });
