@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { evaluateGenerator } from "../src/eval/evaluate.js";
 import { guidanceTradeOff } from "../src/eval/guidance-trade-off.js";
-import { chooseDefault, type SweepCell, sweepGenerator } from "../src/eval/sweep.js";
+import { chooseDefault, type SweepCell, sweepGenerator, sweepSeconds } from "../src/eval/sweep.js";
 import { runPaths } from "../src/run/layout.js";
 import { testSet, trained } from "./helpers.js";
 
@@ -34,6 +34,15 @@ describe("the default sampler from a sweep", () => {
   it("ties on evaluations go to the lower FID, and with nothing within reach it is the baseline", () => {
     expect(chooseDefault([cell("a", 8, 104), cell("b", 8, 102)], baseline, 0.05).sampler).toBe("b");
     expect(chooseDefault([cell("a", 8, 200)], baseline, 0.05)).toBe(baseline);
+  });
+});
+
+describe("a sweep's recorded time", () => {
+  it("adds up over the runs that resume it, and a re-read of a finished one from the cache keeps its time", () => {
+    expect(sweepSeconds(undefined, 600.4)).toBe(600);
+    expect(sweepSeconds({ complete: false, seconds: 5124 }, 575)).toBe(5699);
+    expect(sweepSeconds({ complete: true, seconds: 984 }, 7)).toBe(984);
+    expect(sweepSeconds({ complete: true, seconds: 984 }, 1200)).toBe(1200);
   });
 });
 

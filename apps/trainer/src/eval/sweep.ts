@@ -36,6 +36,7 @@ export async function sweepGenerator(options: SweepOptions): Promise<SamplerSwee
     if (!Number.isInteger(nfe) || nfe < 1 || nfe > 1000)
       throw new RangeError(`nfe must be integers in [1, 1000], got ${nfe}`);
   }
+  const earlier = earlierSweep(options.run, samples);
   const ctx = await openEvaluation(options);
   try {
     const own = samplerFor(ctx.config);
@@ -79,7 +80,7 @@ export async function sweepGenerator(options: SweepOptions): Promise<SamplerSwee
           config: chosen.config,
         },
         complete,
-        seconds: Math.round((Date.now() - started) / 1000),
+        seconds: sweepSeconds(earlier, (Date.now() - started) / 1000),
       };
       await recordSweep(options.run, sweep);
       return sweep;
@@ -126,6 +127,27 @@ export function chooseDefault(cells: readonly SweepCell[], baseline: SweepCell, 
 
 function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** The sweep recorded in a run's evaluation.json, if it scored as many digits per cell as this one does. */
+function earlierSweep(run: string, samplesPerCell: number): Pick<SamplerSweep, "complete" | "seconds"> | undefined {
+  const file = runPaths(run).evaluation;
+  const sweep = existsSync(file) ? readJson<{ sweep?: SamplerSweep }>(file).sweep : undefined;
+  return sweep?.samplesPerCell === samplesPerCell ? sweep : undefined;
+}
+
+/**
+ * The wall time a sweep took, over the runs that computed it: a run that resumes an interrupted sweep adds its time
+ * to the earlier runs'; one that re-reads a finished sweep from the cache keeps the time it took (the longer of the
+ * two, in case the cache was gone and it all ran again).
+ */
+export function sweepSeconds(earlier: Pick<SamplerSweep, "complete" | "seconds"> | undefined, elapsed: number): number {
+  const seconds = !earlier
+    ? elapsed
+    : earlier.complete
+      ? Math.max(earlier.seconds, elapsed)
+      : earlier.seconds + elapsed;
+  return Math.round(seconds);
 }
 
 /** A cache folder per sampler config and γ, readable and collision-free. */
