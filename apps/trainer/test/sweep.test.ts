@@ -72,6 +72,13 @@ describe("the guidance trade-off in words", () => {
     );
   });
 
+  it("says when the lowest FID already reads every digit", () => {
+    const d32 = [guided(1, 163.1, 0.774, 0.6), guided(2, 98.6, 0.986, 0.96), guided(3, 191.5, 1, 1)];
+    expect(guidanceTradeOff(d32, 2)).toBe(
+      "**Trade-off.** Lowest FID: γ = 2 (FID 98.6, 98.6 % read as asked, worst digit 96.0 %). It is also the smallest γ with every digit ≥ 95.0 %. Above it, more guidance only costs FID (digits grow more alike), 98.6 → 191.5.",
+    );
+  });
+
   it("says so when no γ reads every digit, and says nothing without two γ", () => {
     expect(guidanceTradeOff(cells.slice(0, 2), 1)).toContain("No γ swept reads every digit as asked ≥ 95.0 %.");
     expect(guidanceTradeOff(cells.slice(0, 1), 0)).toBe("");

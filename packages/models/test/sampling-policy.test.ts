@@ -19,7 +19,7 @@ import { buildInferenceGraph, initWeights } from "../src/graphs.js";
 import { type ModelKind, modelCard } from "../src/nn/kinds.js";
 import { loadInferenceModel } from "../src/node.js";
 import { createDenoiser } from "../src/runtime/denoiser.js";
-import { COURSE_TIMESTEPS, samplerFor, samplingPolicy } from "../src/sampling/policy.js";
+import { COURSE_TIMESTEPS, discreteTimesteps, samplerFor, samplingPolicy } from "../src/sampling/policy.js";
 import { runtime } from "./helpers.js";
 
 const cosine = { type: "squaredcos_cap_v2", numTrainTimesteps: 1000 } as const;
@@ -55,6 +55,15 @@ describe("samplingPolicy", () => {
     expect(course.timesteps).toEqual(COURSE_TIMESTEPS);
     expect(course.schedule.config).toMatchObject(cosine);
     expect((policy.sampler({ stride: 30 }) as StridedDdpmSampler).timesteps).toEqual(COURSE_TIMESTEPS);
+  });
+
+  it("starts a few-step T = 1000 walk at part A's 990, where x̂0 is 64× the ε error, not 650× as at 999", () => {
+    expect(discreteTimesteps(1000, { steps: 4 })).toEqual([990, 742, 495, 247]);
+    expect(discreteTimesteps(1000, { steps: 8 })[0]).toBe(990);
+    const most = discreteTimesteps(1000, { steps: 990 });
+    expect([most.length, most[0], most.every((t, i) => i === 0 || t < most[i - 1]!)]).toEqual([990, 990, true]);
+    expect(discreteTimesteps(1000, { steps: 995 })[0]).toBe(999); // more steps than 990 … 1 holds
+    expect(discreteTimesteps(300, { steps: 30 })[0]).toBe(299); // the linear T = 300 schedule keeps its top
   });
 
   it("maps the course's 0–1000 times to each model's own time", () => {

@@ -24,7 +24,8 @@ export function guidanceTradeOff(cells: readonly SweepCell[], defaultGamma: numb
   if (!clean) {
     sentences.push(`No γ swept reads every digit as asked ≥ ${percent(DIGIT_BAR)}.`);
   } else {
-    if (clean !== best) sentences.push(`The smallest γ with every digit ≥ ${percent(DIGIT_BAR)}: ${describe(clean)}.`);
+    if (clean === best) sentences.push(`It is also the smallest γ with every digit ≥ ${percent(DIGIT_BAR)}.`);
+    else sentences.push(`The smallest γ with every digit ≥ ${percent(DIGIT_BAR)}: ${describe(clean)}.`);
     const above = byGamma.filter((c) => c.guidanceScale! >= clean.guidanceScale!);
     const rising = above.every((c, i) => i === 0 || c.mnistFid > above[i - 1]!.mnistFid);
     if (rising && above.length > 1) {

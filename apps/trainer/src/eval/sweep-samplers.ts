@@ -6,8 +6,8 @@ import {
   FlowHeunSampler,
   type Sampler,
   StridedDdpmSampler,
-  spacedTimesteps,
 } from "@diffusion-studio/core";
+import { discreteTimesteps } from "@diffusion-studio/models";
 import { coreSchedule } from "../config/schedule.js";
 import type { DdpmConfig, FlowConfig } from "../config/schema.js";
 
@@ -25,7 +25,8 @@ export interface SweepSampler {
 
 /**
  * The samplers compared for a generator: flow models Euler (the course's), Heun and DPM-Solver++(2M); ε-models the
- * strided DDPM walk (posterior variance), DDIM (η = 0) and DPM-Solver++(2M) on evenly spaced ("trailing") timesteps.
+ * strided DDPM walk (posterior variance), DDIM (η = 0) and DPM-Solver++(2M) on the timesteps the sampling policy gives
+ * a step count (evenly spaced; at T = 1000 from part A's 990).
  */
 export function sweepSamplers(config: FlowConfig | DdpmConfig): SweepSampler[] {
   if (config.objective === "flow") {
@@ -36,7 +37,7 @@ export function sweepSamplers(config: FlowConfig | DdpmConfig): SweepSampler[] {
     ];
   }
   const schedule = coreSchedule(config.ddpm.schedule);
-  const timesteps = (nfe: number) => spacedTimesteps(nfe, config.ddpm.schedule.T, "trailing");
+  const timesteps = (nfe: number) => discreteTimesteps(config.ddpm.schedule.T, { steps: nfe });
   return [
     {
       name: "ddpm",

@@ -125,7 +125,10 @@ export function courseSteps(numTrainTimesteps: number): number {
 
 /**
  * The training timesteps a discrete sampler visits: `stride` → every stride-th from the top; `steps` = T → all of
- * them; 34 at T = 1000 → part A's list; other counts → evenly spaced ("trailing", so the walk starts at T − 1).
+ * them; 34 at T = 1000 → part A's list; other counts → evenly spaced ("trailing"), from T − 1, or at T = 1000 from part
+ * A's first timestep, 990: at 999 the cosine schedule's ᾱ is 2e-6, so x̂0 = (x − √(1−ᾱ)·ε̂)/√ᾱ multiplies an
+ * ε-model's error by 650 and a few-step walk from there blew up (MNIST-FID in the millions); at 990 the factor is 64,
+ * what the course's own walk starts with.
  */
 export function discreteTimesteps(
   T: number,
@@ -140,7 +143,8 @@ export function discreteTimesteps(
   const steps = checkSteps(request.steps ?? defaults.steps, T);
   if (steps === T) return stridedTimesteps(T - 1, 1, 0);
   if (T === 1000 && steps === COURSE_TIMESTEPS.length) return [...COURSE_TIMESTEPS];
-  return spacedTimesteps(steps, T, "trailing");
+  const top = T === 1000 && steps <= COURSE_TIMESTEPS[0]! ? COURSE_TIMESTEPS[0]! : T - 1;
+  return spacedTimesteps(steps, top + 1, "trailing");
 }
 
 function discreteModel(card: ModelCard): Omit<DiscreteTimesteps, "timesteps"> {
