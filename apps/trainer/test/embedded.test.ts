@@ -8,7 +8,9 @@ describe("embedded default models", () => {
 
   it("lists every committed model folder with its ONNX and model card", () => {
     const ids = models.map((m) => m.id);
-    expect(ids).toEqual(expect.arrayContaining(["classifier", "flow-class-d64", "flow-class-d32", "flow-time-d32", "flow-time-d64"]));
+    expect(ids).toEqual(
+      expect.arrayContaining(["classifier", "flow-class-d64", "flow-class-d32", "flow-time-d32", "flow-time-d64"]),
+    );
     for (const model of models) {
       expect(fs.statSync(model.onnx).size).toBeGreaterThan(100_000);
       expect(model.modelCard && fs.readFileSync(model.modelCard, "utf8")).toMatch(/^# /);

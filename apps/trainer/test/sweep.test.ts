@@ -66,7 +66,8 @@ describe("the guidance trade-off in words", () => {
     const text = guidanceTradeOff(cells, 5);
     expect(text).toContain("Lowest FID: γ = 1 (FID 32.3, 94.0 % read as asked, worst digit 84.0 %)");
     expect(text).toContain("smallest γ with every digit ≥ 95.0 %: γ = 2 (FID 120.2");
-    expect(text).toContain("120.2 → 221.2 → 360.4 → 454.9");
+    expect(text).toContain("Above it, FID only rises with γ (digits grow more alike): 120.2 → 221.2 → 360.4 → 454.9.");
+    expect(text).not.toContain("falls back");
     expect(text).toContain(
       "default γ = 5 (FID 360.4, 100.0 % read as asked, worst digit 100.0 %) pays 3.0× γ = 2's FID",
     );
@@ -75,8 +76,13 @@ describe("the guidance trade-off in words", () => {
   it("says when the lowest FID already reads every digit", () => {
     const d32 = [guided(1, 163.1, 0.774, 0.6), guided(2, 98.6, 0.986, 0.96), guided(3, 191.5, 1, 1)];
     expect(guidanceTradeOff(d32, 2)).toBe(
-      "**Trade-off.** Lowest FID: γ = 2 (FID 98.6, 98.6 % read as asked, worst digit 96.0 %). It is also the smallest γ with every digit ≥ 95.0 %. Above it, more guidance only costs FID (digits grow more alike), 98.6 → 191.5.",
+      "**Trade-off.** Lowest FID: γ = 2 (FID 98.6, 98.6 % read as asked, worst digit 96.0 %). It is also the smallest γ with every digit ≥ 95.0 %. Above it, FID only rises with γ (digits grow more alike): 98.6 → 191.5.",
     );
+  });
+
+  it("says where more guidance reads a digit worse again (ddpm-class-cosine-d32 at γ = 7)", () => {
+    const ddpm = [guided(2, 188.4, 0.974, 0.92), guided(3, 259.8, 0.99, 0.96), guided(7, 658.4, 0.972, 0.86)];
+    expect(guidanceTradeOff(ddpm, 3)).toContain("At γ = 7 the worst digit falls back to 86.0 %.");
   });
 
   it("says so when no γ reads every digit, and says nothing without two γ", () => {
@@ -141,6 +147,21 @@ describe("evaluate --sweep", () => {
     expect(markdown).toContain("| sampler | 2 | 4 |");
     expect(markdown).toMatch(/\| flow-heun \| [\d.]+, [\d.]+ % \(1\) \| [\d.]+, [\d.]+ % \(3\) \|/);
     expect(markdown).toContain("![quality per compute](sweep.png)");
+    // Kept: the same table from the cache, but the card records no default, so the policy runs the course's.
+    const kept = await sweepGenerator({
+      ...common,
+      samplesPerCell: 20,
+      nfe: [2, 4],
+      guidance: [0, 5],
+      keepSampler: "its few-step digits are speckled",
+    });
+    expect(kept.choice).toEqual(sweep.choice);
+    const keptCard = JSON.parse(readFileSync(runPaths(generator).cardJson, "utf8"));
+    expect(keptCard.sampling).toBeUndefined();
+    expect(keptCard.sweep.kept).toBe("its few-step digits are speckled");
+    expect(readFileSync(runPaths(generator).cardMarkdown, "utf8")).toContain(
+      "**Default**: the course's flow-euler, 4 NFE, kept (no `sampling` in model-card.json).",
+    );
     const png = readFileSync(path.join(generator, "sweep.png"));
     expect(png.subarray(1, 4).toString()).toBe("PNG");
 

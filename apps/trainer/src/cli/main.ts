@@ -73,6 +73,7 @@ interface EvaluateFlags {
   cellSamples: number;
   nfe?: number[];
   guidance?: number[];
+  keepSampler?: string;
 }
 
 interface TrainFlags {
@@ -249,6 +250,10 @@ export function buildProgram(
     .option("--cell-samples <n>", "with --sweep: digits per cell", integer("--cell-samples", 20), 1000)
     .option("--nfe <list>", "with --sweep: model-evaluation budgets", integerList("--nfe", 1, 1000))
     .option("--guidance <list>", "with --sweep: CFG γ values for class-conditioned models", decimalList("--guidance"))
+    .option(
+      "--keep-sampler <why>",
+      "with --sweep: keep the course's sampler as the default, for the reason given (the card prints it)",
+    )
     .action(async (run: string, flags: EvaluateFlags) => {
       let last = 0;
       const onProgress = (done: number, total: number) => {
@@ -264,6 +269,7 @@ export function buildProgram(
           samplesPerCell: flags.cellSamples,
           ...(flags.nfe ? { nfe: flags.nfe } : {}),
           ...(flags.guidance ? { guidance: flags.guidance } : {}),
+          ...(flags.keepSampler ? { keepSampler: flags.keepSampler } : {}),
           onCell: (cell, done, total) =>
             write(
               `[${done}/${total}] ${cell.sampler} ${cell.nfe} NFE${cell.guidanceScale === undefined ? "" : ` γ=${cell.guidanceScale}`}: FID ${cell.mnistFid.toFixed(1)}${cell.sampleAccuracy === undefined ? "" : `, ${(cell.sampleAccuracy * 100).toFixed(1)} % as asked`}`,

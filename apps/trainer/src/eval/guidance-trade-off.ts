@@ -30,8 +30,13 @@ export function guidanceTradeOff(cells: readonly SweepCell[], defaultGamma: numb
     const rising = above.every((c, i) => i === 0 || c.mnistFid > above[i - 1]!.mnistFid);
     if (rising && above.length > 1) {
       sentences.push(
-        `Above it, more guidance only costs FID (digits grow more alike), ${above.map((c) => c.mnistFid.toFixed(1)).join(" → ")}.`,
+        `Above it, FID only rises with γ (digits grow more alike): ${above.map((c) => c.mnistFid.toFixed(1)).join(" → ")}.`,
       );
+    }
+    for (const c of above) {
+      if (worstDigit(c) < DIGIT_BAR) {
+        sentences.push(`At γ = ${c.guidanceScale} the worst digit falls back to ${percent(worstDigit(c))}.`);
+      }
     }
   }
   const chosen = byGamma.find((c) => c.guidanceScale === defaultGamma);

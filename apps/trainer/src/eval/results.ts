@@ -62,4 +62,9 @@ export interface SamplerSweep {
   /** False while the sweep runs (or after it was interrupted): the table holds the cells done so far. */
   readonly complete: boolean;
   readonly seconds: number;
+  /**
+   * Why the model keeps its course sampler as its default although `choice` qualified (e.g. its images look wrong
+   * in a way FID does not see); absent when `choice` is the recorded default.
+   */
+  readonly kept?: string;
 }

@@ -19,6 +19,11 @@ export interface SweepOptions extends EvaluateOptions {
   readonly nfe?: readonly number[];
   readonly guidance?: readonly number[];
   readonly tolerance?: number;
+  /**
+   * Keep the course's sampler as the default and say why (the table and its pick are still recorded): for a model
+   * whose qualifying few-step images look wrong although their FID does not show it.
+   */
+  readonly keepSampler?: string;
   readonly onCell?: (cell: SweepCell, done: number, total: number) => void;
 }
 
@@ -81,6 +86,7 @@ export async function sweepGenerator(options: SweepOptions): Promise<SamplerSwee
         },
         complete,
         seconds: sweepSeconds(earlier, (Date.now() - started) / 1000),
+        ...(options.keepSampler ? { kept: options.keepSampler } : {}),
       };
       await recordSweep(options.run, sweep);
       return sweep;
@@ -165,10 +171,11 @@ async function recordSweep(dir: string, sweep: SamplerSweep): Promise<void> {
   const previous = existsSync(paths.evaluation) ? readJson<Record<string, unknown>>(paths.evaluation) : {};
   writeJsonAtomic(paths.evaluation, { ...previous, sweep });
   if (existsSync(paths.cardJson)) {
-    const card = readJson<ModelCard>(paths.cardJson);
+    const { sampling: _recorded, ...card } = readJson<ModelCard>(paths.cardJson);
     const updated: ModelCard = {
       ...card,
-      sampling: sweep.choice,
+      // A kept default is the course's: no `sampling`, so the policy falls back to it.
+      ...(sweep.kept ? {} : { sampling: sweep.choice }),
       sweep,
       artifacts: { ...card.artifacts, sweepPlot: "sweep.png" },
     };

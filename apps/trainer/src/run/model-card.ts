@@ -143,9 +143,14 @@ function sweepMarkdown(sweep: SamplerSweep): string[] {
     }
     lines.push("", guidanceTradeOff(guided, choice.guidanceScale));
   }
+  const pick = `${choice.sampler}, ${choice.steps} NFE${choice.guidanceScale === undefined ? "" : `, γ = ${choice.guidanceScale}`}`;
+  const within = `the fewest evaluations within ${Math.round(sweep.tolerance * 100)} % of the baseline's FID`;
+  const minutes = `sweep: ${Math.round(sweep.seconds / 60)} min`;
   lines.push(
     "",
-    `**Default** (\`sampling\` in model-card.json): ${choice.sampler}, ${choice.steps} NFE${choice.guidanceScale === undefined ? "" : `, γ = ${choice.guidanceScale}`} — the fewest evaluations within ${Math.round(sweep.tolerance * 100)} % of the baseline's FID (sweep: ${Math.round(sweep.seconds / 60)} min).`,
+    sweep.kept
+      ? `**Default**: the course's ${baseline.sampler}, ${baseline.nfe} NFE, kept (no \`sampling\` in model-card.json). ${within[0]!.toUpperCase()}${within.slice(1)} is ${pick}, but ${sweep.kept} (${minutes}).`
+      : `**Default** (\`sampling\` in model-card.json): ${pick} — ${within} (${minutes}).`,
     "",
     "![quality per compute](sweep.png)",
   );
