@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { ExperimentConfig } from "../config/schema.js";
 import type { ModelCard } from "../run/model-card.js";
+import { modelKindOf } from "../train/objectives.js";
 import { embeddedModels, embeddedModelsDir } from "./embedded.js";
 
 /** How long a run should take, and the measured run that says so. */
@@ -21,18 +22,22 @@ interface MeasuredRun {
 
 /**
  * A run's wall time from the training speed the committed models measured (their cards' steps × batch ÷ wall
- * time, on this project's 2-core machines): a model of the same experiment and width if there is one, else of the
- * same objective and width; the slowest such run, so the estimate errs long. Undefined when no committed model was
- * trained at this width.
+ * time, on this project's 2-core machines), from the closest committed runs at this width: of the same experiment,
+ * else of the same network (model kind: what a step costs), else of the same objective; the slowest of them, so the
+ * estimate errs long. Undefined when no committed model was trained at this width.
  */
 export function estimateRunSeconds(
-  config: Pick<ExperimentConfig, "experiment" | "objective" | "hidden" | "batch">,
+  config: ExperimentConfig,
   steps: number,
   dir: string = embeddedModelsDir,
 ): RunTimeEstimate | undefined {
   const runs = measuredRuns(dir).filter((r) => r.card.hidden === config.hidden);
-  const same = runs.filter((r) => r.card.experiment === config.experiment);
-  const candidates = same.length > 0 ? same : runs.filter((r) => r.card.config.objective === config.objective);
+  const tiers = [
+    runs.filter((r) => r.card.experiment === config.experiment),
+    runs.filter((r) => r.card.modelKind === modelKindOf(config)),
+    runs.filter((r) => r.card.config.objective === config.objective),
+  ];
+  const candidates = tiers.find((tier) => tier.length > 0) ?? [];
   const slowest = candidates.sort((a, b) => a.imagesPerSecond - b.imagesPerSecond)[0];
   if (!slowest) return undefined;
   const t = slowest.card.training;
