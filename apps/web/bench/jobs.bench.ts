@@ -97,6 +97,7 @@ it("default generation: time to first image through the whole path", async () =>
     procedure: "generate",
     modelId: model.info.id,
     prompts: ["a handwritten 7"],
+    sampler: model.info.defaults.sampler as Extract<Recipe, { procedure: "generate" }>["sampler"],
     steps: model.info.defaults.steps,
     guidance: model.info.defaults.guidance,
     seed: 0,
@@ -110,6 +111,6 @@ it("default generation: time to first image through the whole path", async () =>
   const cold = await once(0);
   const warm = await once(1);
   console.log(
-    `default generation (${model.info.id}, ${recipe.steps} steps, γ ${recipe.guidance}, 1 image): time to first image cold ${(cold.first / 1000).toFixed(2)} s (executor start and ONNX session included), warm ${(warm.first / 1000).toFixed(2)} s; done ${(warm.done / 1000).toFixed(2)} s`,
+    `default generation (${model.info.id}, ${model.info.defaults.sampler} ${model.info.defaults.steps} steps, γ ${recipe.guidance}, 1 image): time to first image cold ${(cold.first / 1000).toFixed(2)} s (executor start and ONNX session included), warm ${(warm.first / 1000).toFixed(2)} s; done ${(warm.done / 1000).toFixed(2)} s`,
   );
 });

@@ -8,7 +8,7 @@ import type { Database } from "@/db/client";
 import { generations, uploads } from "@/db/schema";
 import { jobCounts } from "@/jobs/counts";
 import type { JobEventLog, StoredEvent } from "@/jobs/events";
-import { queuePosition } from "@/jobs/position";
+import { followedQueuePosition, queuePosition } from "@/jobs/position";
 import { type Device, PRIORITY, queueName } from "@/jobs/queues";
 import type { GenerationJob } from "@/jobs/schemas";
 import type { ArtifactStore } from "@/jobs/store";
@@ -274,7 +274,7 @@ export class Generations {
       .from(generations)
       .where(eq(generations.id, id));
     if (row?.status !== "queued" || !row.queue || !row.jobId) return undefined;
-    const position = await queuePosition(this.boss, row.queue, row.jobId);
+    const position = await followedQueuePosition(this.boss, row.queue, row.jobId);
     return position > 0 ? position : undefined;
   }
 
