@@ -31,7 +31,9 @@ function median(xs: number[]): number {
 }
 
 function pythonWithTorch(): string | null {
-  for (const candidate of [process.env.BENCH_PYTHON, "python3"]) {
+  // The same places the models package's bench looks: BENCH_PYTHON, the repository's .venv, then python3.
+  const venv = fileURLToPath(new URL("../../../.venv/bin/python", import.meta.url));
+  for (const candidate of [process.env.BENCH_PYTHON, venv, "python3"]) {
     if (!candidate || (candidate.startsWith("/") && !existsSync(candidate))) continue;
     try {
       execFileSync(candidate, ["-c", "import torch"], { stdio: "ignore" });
