@@ -3,8 +3,10 @@ import type { SweepCell } from "./results.js";
 /** A class counts as "read as asked" for the trade-off when every digit reaches this share (the issues' bar). */
 export const DIGIT_BAR = 0.95;
 
-const percent = (v: number) => `${(v * 100).toFixed(1)} %`;
-const worstDigit = (c: SweepCell) => Math.min(...(c.perDigitSampleAccuracy ?? [0]));
+/** A share as the cards print it: "98.6 %". */
+export const percent = (v: number) => `${(v * 100).toFixed(1)} %`;
+/** The least share of any digit read as asked (0 without per-digit scores). */
+export const worstDigit = (c: SweepCell) => Math.min(...(c.perDigitSampleAccuracy ?? [0]));
 
 /**
  * The guidance trade-off a sweep shows, in one paragraph of plain facts read off its γ cells (one sampler, one

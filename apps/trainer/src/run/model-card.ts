@@ -1,5 +1,5 @@
 import type { ExperimentConfig } from "../config/schema.js";
-import { guidanceTradeOff } from "../eval/guidance-trade-off.js";
+import { guidanceTradeOff, percent, worstDigit } from "../eval/guidance-trade-off.js";
 import type { RecordedSampling, SamplerSweep } from "../eval/results.js";
 
 /** The run's model card: what was trained, on what, for how long, how well. Written as JSON and as Markdown. */
@@ -92,8 +92,6 @@ export function modelCardMarkdown(card: ModelCard): string {
   return lines.join("\n");
 }
 
-const percent = (v: number) => `${(v * 100).toFixed(1)} %`;
-
 /** The sweep as tables: FID (and accuracy) per sampler × NFE, then per γ, with the chosen default. */
 function sweepMarkdown(sweep: SamplerSweep): string[] {
   const { baseline, choice } = sweep;
@@ -136,9 +134,8 @@ function sweepMarkdown(sweep: SamplerSweep): string[] {
       "|---|---|---|---|",
     );
     for (const c of guided) {
-      const worst = Math.min(...(c.perDigitSampleAccuracy ?? [0]));
       lines.push(
-        `| ${c.guidanceScale} | ${c.mnistFid.toFixed(1)} | ${percent(c.sampleAccuracy ?? 0)} | ${percent(worst)} |`,
+        `| ${c.guidanceScale} | ${c.mnistFid.toFixed(1)} | ${percent(c.sampleAccuracy ?? 0)} | ${percent(worstDigit(c))} |`,
       );
     }
     lines.push("", guidanceTradeOff(guided, choice.guidanceScale));

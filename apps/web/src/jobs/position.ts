@@ -5,7 +5,7 @@ export async function queuePosition(boss: PgBoss, queue: string, jobId: string):
   return (await readOrder(boss, queue)).get(jobId) ?? 0;
 }
 
-/** How long a followed job's place may be stale: a second of every follower's quiet poll. */
+/** How long a followed job's place may be stale: half of a follower's 1 s quiet poll. */
 const FOLLOW_TTL_MS = 500;
 const orders = new WeakMap<
   PgBoss,
