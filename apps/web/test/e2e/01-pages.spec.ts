@@ -1,16 +1,7 @@
 import { expect, test } from "@playwright/test";
-import { screenshot } from "./support";
+import { SECTION_PAGES, screenshot } from "./support";
 
-const PAGES = [
-  { path: "/", name: "home", heading: "Diffusion Studio" },
-  { path: "/prompts", name: "prompts", heading: "Prompts" },
-  { path: "/edits", name: "edits", heading: "Edits" },
-  { path: "/illusions", name: "illusions", heading: "Illusions" },
-  { path: "/lab", name: "lab", heading: "Lab" },
-  { path: "/training", name: "training", heading: "Training" },
-] as const;
-
-for (const p of PAGES) {
+for (const p of SECTION_PAGES) {
   test(`${p.name} page renders on a fresh data directory`, async ({ page }) => {
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));

@@ -1,6 +1,6 @@
 import fs from "node:fs/promises";
 import { expect, type Locator, type Page, test } from "@playwright/test";
-import { drawStroke, pngBuffer, pngText, screenshotBoth } from "./support";
+import { drawStroke, pngBuffer, pngText, runAndWait, screenshotBoth } from "./support";
 
 // Recipes that travel with the image, recall and send-to, a searchable history with undo. One story, in order.
 test.describe.configure({ mode: "serial" });
@@ -18,22 +18,6 @@ async function dropFile(page: Page, name: string, bytes: Buffer) {
     },
     { name, b64: bytes.toString("base64") },
   );
-}
-
-/** Submits the form and waits for its new history card to finish. */
-async function runAndWait(page: Page, button: string): Promise<Locator> {
-  const cards = page.getByTestId("generation-card");
-  // The history must have loaded before it is counted.
-  await expect(page.getByTestId("history-search")).toBeVisible();
-  await expect(page.getByText("Loading…", { exact: true })).toHaveCount(0);
-  const before = await cards.count();
-  await page.getByRole("button", { name: button, exact: true }).click();
-  await expect(cards).toHaveCount(before + 1, { timeout: 30_000 });
-  const card = page.locator(
-    `[data-testid="generation-card"][data-id="${await cards.first().getAttribute("data-id")}"]`,
-  );
-  await expect(card).toHaveAttribute("data-status", "done", { timeout: 90_000 });
-  return card;
 }
 
 async function imageBytes(page: Page, card: Locator, n = 0): Promise<Buffer> {

@@ -1,6 +1,6 @@
 import { expect, type Locator, type Page, test } from "@playwright/test";
 import sharp from "sharp";
-import { DESKTOP, drawStroke, PHONE, screenshot, screenshotBoth } from "./support";
+import { DESKTOP, drawStroke, PHONE, runAndWait, SECTION_PAGES, screenshot, screenshotBoth } from "./support";
 
 // Canvas tools (brush size, eraser, undo/redo, clear, touch) and every page at a phone's width. One story, in order.
 // Generous timeouts: it shares two cores with other test runs and builds.
@@ -45,19 +45,6 @@ async function expectFits(page: Page, what: string) {
     scrollWidth,
     `${what} is ${scrollWidth}px wide on a ${clientWidth}px screen: ${wide.join(", ")}`,
   ).toBeLessThanOrEqual(clientWidth);
-}
-
-/** Submits the form and waits for the newest history card to finish. */
-async function runAndWait(page: Page, button: string): Promise<Locator> {
-  const cards = page.getByTestId("generation-card");
-  const before = await cards.count();
-  await page.getByRole("button", { name: button, exact: true }).click();
-  await expect(cards).toHaveCount(before + 1, { timeout: 30_000 });
-  const card = page.locator(
-    `[data-testid="generation-card"][data-id="${await cards.first().getAttribute("data-id")}"]`,
-  );
-  await expect(card).toHaveAttribute("data-status", "done", { timeout: 90_000 });
-  return card;
 }
 
 const mask = (page: Page) => page.getByLabel("mask canvas", { exact: true });
@@ -239,12 +226,7 @@ test("every page fits a 390 px phone screen, with results in its galleries", asy
   await expectFits(page, "Training with a finished run");
 
   const pages = [
-    { name: "home", path: "/", heading: "Diffusion Studio" },
-    { name: "prompts", path: "/prompts", heading: "Prompts" },
-    { name: "edits", path: "/edits", heading: "Edits" },
-    { name: "illusions", path: "/illusions", heading: "Illusions" },
-    { name: "lab", path: "/lab", heading: "Lab" },
-    { name: "training", path: "/training", heading: "Training" },
+    ...SECTION_PAGES,
     { name: "workers", path: "/workers", heading: "Workers" },
     { name: "shared", path: `/g/${sharedId}`, heading: "Shared result" },
     { name: "sign-in", path: "/sign-in", heading: undefined },

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, type Page, test } from "@playwright/test";
-import { screenshot } from "./support";
+import { runAndWait, screenshot } from "./support";
 
 // The default model's measured default, as `evaluate --sweep` recorded it beside its ONNX file.
 const CARD = path.resolve(import.meta.dirname, "../../../trainer/models/flow-class-d64/model-card.json");
@@ -9,14 +9,7 @@ const { sampling } = JSON.parse(readFileSync(CARD, "utf8")) as { sampling: { sam
 
 /** Submits the form and waits for its new history card to finish with `count` images. */
 async function runAndExpect(page: Page, button: string, count: number) {
-  const cards = page.getByTestId("generation-card");
-  const before = await cards.count();
-  await page.getByRole("button", { name: button, exact: true }).click();
-  await expect(cards).toHaveCount(before + 1, { timeout: 30_000 });
-  const card = page.locator(
-    `[data-testid="generation-card"][data-id="${await cards.first().getAttribute("data-id")}"]`,
-  );
-  await expect(card).toHaveAttribute("data-status", "done", { timeout: 90_000 });
+  const card = await runAndWait(page, button);
   await expect(card.locator("figure:not([data-testid]) img")).toHaveCount(count);
   return card;
 }

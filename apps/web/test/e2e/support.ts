@@ -3,7 +3,7 @@ import fs from "node:fs/promises";
 import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
-import type { Page } from "@playwright/test";
+import { expect, type Locator, type Page } from "@playwright/test";
 import sharp from "sharp";
 
 export const SCREENSHOTS = path.resolve(import.meta.dirname, "../../test-results/screenshots");
@@ -17,6 +17,16 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
+
+/** The portal's sections, each with the heading its page shows. */
+export const SECTION_PAGES: readonly { name: string; path: string; heading: string }[] = [
+  { name: "home", path: "/", heading: "Diffusion Studio" },
+  { name: "prompts", path: "/prompts", heading: "Prompts" },
+  { name: "edits", path: "/edits", heading: "Edits" },
+  { name: "illusions", path: "/illusions", heading: "Illusions" },
+  { name: "lab", path: "/lab", heading: "Lab" },
+  { name: "training", path: "/training", heading: "Training" },
+];
 
 export const DESKTOP = { width: 1440, height: 1000 };
 export const PHONE = { width: 390, height: 844 };
@@ -116,4 +126,20 @@ export function pngText(png: Buffer): Record<string, string> {
     at += 12 + length;
   }
   return out;
+}
+
+/** Submits the form by its button and waits for the new history card (the newest) to finish; returns that card. */
+export async function runAndWait(page: Page, button: string): Promise<Locator> {
+  const cards = page.getByTestId("generation-card");
+  // The history must have loaded before it is counted.
+  await expect(page.getByTestId("history-search")).toBeVisible();
+  await expect(page.getByText("Loading…", { exact: true })).toHaveCount(0);
+  const before = await cards.count();
+  await page.getByRole("button", { name: button, exact: true }).click();
+  await expect(cards).toHaveCount(before + 1, { timeout: 30_000 });
+  const card = page.locator(
+    `[data-testid="generation-card"][data-id="${await cards.first().getAttribute("data-id")}"]`,
+  );
+  await expect(card).toHaveAttribute("data-status", "done", { timeout: 90_000 });
+  return card;
 }
